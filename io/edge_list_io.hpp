@@ -1,0 +1,6 @@
+#pragma once
+#include <string>
+#include <sprig/graph/build.hpp>
+namespace sprig {
+Graph read_graph(const std::string& path);
+}
