@@ -109,6 +109,7 @@ struct ArcIndexMap {
   using value_type = E;
   using reference = E;
   using category = boost::readable_property_map_tag;
+  E operator[](const Arc<V, E>& a) const { return a.index; }
   friend E get(const ArcIndexMap&, const Arc<V, E>& a) { return a.index; }
 };
 
@@ -120,7 +121,8 @@ struct ArcWeightMap {
   using value_type = float;
   using reference = float;
   using category = boost::readable_property_map_tag;
-  friend float get(const ArcWeightMap& m, const Arc<V, E>& a) { return m.g->weight(a.index); }
+  float operator[](const Arc<V, E>& a) const { return g->weight(a.index); }
+  friend float get(const ArcWeightMap& m, const Arc<V, E>& a) { return m[a]; }
 };
 
 }  // namespace sprig::bgl
@@ -147,6 +149,10 @@ struct graph_traits<sprig::Csr<V, E>> {
 
   static vertex_descriptor null_vertex() { return static_cast<V>(-1); }
 };
+
+// Some algorithms ask for the traits of `const Graph`.
+template <class V, class E>
+struct graph_traits<const sprig::Csr<V, E>> : graph_traits<sprig::Csr<V, E>> {};
 
 template <class V, class E>
 struct property_map<sprig::Csr<V, E>, vertex_index_t> {
