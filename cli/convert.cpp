@@ -10,7 +10,7 @@ namespace sprig::cli {
 
 void register_convert(CLI::App& app) {
   auto* sub = app.add_subcommand("convert", "Convert a graph between formats (chosen by OUT's extension)");
-  sub->description(
+  sub->footer(
       "Read IN (a file or a generator spec), build the graph, and write it to OUT\n"
       "in the format its extension names:\n"
       "  .edges .txt .tsv .csv  edge list 'u v [w]' with a '# NAME: ...' header\n"

@@ -69,7 +69,7 @@ void write_output(const std::string& model, const Output& out, const EdgeList& e
 
 void add_rmat(CLI::App* gen) {
   auto* sub = gen->add_subcommand("rmat", "R-MAT / Graph500 Kronecker graph: 2^scale nodes, edge-factor * 2^scale edges");
-  sub->description(
+  sub->footer(
       "R-MAT (Chakrabarti, Zhan, Faloutsos 2004) with Graph500's parameters\n"
       "a=0.57 b=0.19 c=0.19 and a random relabelling of the nodes. The raw list keeps\n"
       "self-loops and duplicates, as Graph500's does (reading it removes them).\n"
@@ -95,7 +95,7 @@ void add_rmat(CLI::App* gen) {
 
 void add_er(CLI::App* gen) {
   auto* sub = gen->add_subcommand("er", "Erdos-Renyi G(n, m): exactly m distinct edges chosen uniformly");
-  sub->description("Example: sprig generate er --nodes 100000 --edges 1000000 -o er.edges.gz");
+  sub->footer("Example: sprig generate er --nodes 100000 --edges 1000000 -o er.edges.gz");
   auto o = std::make_shared<GnmOptions>();
   auto out = std::make_shared<Output>();
   sub->add_option("--nodes", o->n, "node count")->required()->check(CLI::NonNegativeNumber);
@@ -111,7 +111,7 @@ void add_er(CLI::App* gen) {
 
 void add_gnp(CLI::App* gen) {
   auto* sub = gen->add_subcommand("gnp", "Erdos-Renyi G(n, p): every pair independently with probability p");
-  sub->description("Example: sprig generate gnp --nodes 10000 --p 0.001 -o gnp.edges");
+  sub->footer("Example: sprig generate gnp --nodes 10000 --p 0.001 -o gnp.edges");
   auto o = std::make_shared<GnpOptions>();
   auto out = std::make_shared<Output>();
   sub->add_option("--nodes", o->n, "node count")->required()->check(CLI::NonNegativeNumber);
@@ -127,7 +127,7 @@ void add_gnp(CLI::App* gen) {
 
 void add_ba(CLI::App* gen) {
   auto* sub = gen->add_subcommand("ba", "Barabasi-Albert preferential attachment: m edges per new node");
-  sub->description("Example: sprig generate ba --nodes 100000 --m 5 -o ba.edges.gz");
+  sub->footer("Example: sprig generate ba --nodes 100000 --m 5 -o ba.edges.gz");
   auto o = std::make_shared<BarabasiAlbertOptions>();
   auto out = std::make_shared<Output>();
   sub->add_option("--nodes", o->n, "node count")->required()->check(CLI::NonNegativeNumber);
@@ -142,7 +142,7 @@ void add_ba(CLI::App* gen) {
 
 void add_ws(CLI::App* gen) {
   auto* sub = gen->add_subcommand("ws", "Watts-Strogatz small world: ring of k neighbours per side, rewired with beta");
-  sub->description("Example: sprig generate ws --nodes 10000 --k 5 --beta 0.1 -o ws.edges");
+  sub->footer("Example: sprig generate ws --nodes 10000 --k 5 --beta 0.1 -o ws.edges");
   auto o = std::make_shared<WattsStrogatzOptions>();
   auto out = std::make_shared<Output>();
   sub->add_option("--nodes", o->n, "node count")->required()->check(CLI::NonNegativeNumber);
@@ -158,7 +158,7 @@ void add_ws(CLI::App* gen) {
 
 void add_sbm(CLI::App* gen) {
   auto* sub = gen->add_subcommand("sbm", "Stochastic block model; --labels-out writes each node's block");
-  sub->description(
+  sub->footer(
       "Blocks hold contiguous id ranges. Either equal blocks (--blocks K --block-size S)\n"
       "or explicit --sizes; either --p-in/--p-out or a full K*K --probabilities matrix\n"
       "(row-major, symmetric when undirected).\n"
@@ -220,7 +220,7 @@ void add_sbm(CLI::App* gen) {
 
 void register_generate(CLI::App& app) {
   auto* gen = app.add_subcommand("generate", "Write a random graph's edge list (rmat, er, gnp, ba, ws, sbm)");
-  gen->description(
+  gen->footer(
       "Generate a random graph and write its edge list (-o FILE; .gz compresses).\n"
       "Same --seed, same file, for any --threads. Models:\n"
       "  rmat --scale S --edge-factor F     R-MAT / Graph500\n"

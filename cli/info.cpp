@@ -10,7 +10,7 @@ namespace sprig::cli {
 
 void register_info(CLI::App& app) {
   auto* sub = app.add_subcommand("info", "Describe a graph: size, degrees, components, memory");
-  sub->description(
+  sub->footer(
       "Describe a graph: nodes, edges, directed, weighted, self-loops removed and\n"
       "duplicates merged while building, degree min/mean/max (out-degree when\n"
       "directed), isolated nodes, weakly connected components, the largest one's\n"

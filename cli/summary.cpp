@@ -15,7 +15,7 @@ namespace sprig::cli {
 
 void register_summary(CLI::App& app) {
   auto* sub = app.add_subcommand("summary", "One table row per graph: size, degrees, components");
-  sub->description(
+  sub->footer(
       "Load each GRAPH and print one row per graph: name, nodes n, edges m,\n"
       "directed, weighted, mean and max degree (out-degree when directed),\n"
       "weakly connected components and the largest one's size. With --json,\n"
