@@ -686,7 +686,17 @@ std::vector<double> link_score(const Graph& g, std::span<const NodePair> pairs, 
 }
 
 CandidateLinks top_k_candidates(const Graph& g, LinkScore score, std::int64_t k, const LinkScoreOptions& opt) {
+  std::vector<node_t> all(static_cast<std::size_t>(g.num_nodes()));
+  std::iota(all.begin(), all.end(), node_t{0});
+  return top_k_candidates(g, score, k, all, opt);
+}
+
+CandidateLinks top_k_candidates(const Graph& g, LinkScore score, std::int64_t k, std::span<const node_t> sources,
+                                const LinkScoreOptions& opt) {
   check_graph(g, "top_k_candidates");
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    SPRIG_EXPECTS(sources[i] >= 0 && sources[i] < g.num_nodes(),
+                  "top_k_candidates: sources[{}] = {} is outside [0, n = {})", i, sources[i], g.num_nodes());
   SPRIG_EXPECTS(k > 0, "top_k_candidates: k must be > 0 (got {})", k);
   SPRIG_EXPECTS(is_neighborhood(score),
                 "top_k_candidates: score '{}' is not a neighbourhood score (use cn, jaccard, sorensen, salton, hpi, "
@@ -702,14 +712,15 @@ CandidateLinks top_k_candidates(const Graph& g, LinkScore score, std::int64_t k,
     std::vector<std::pair<double, node_t>> cand;
   };
   tbb::enumerable_thread_specific<Local> tls;
-  std::vector<std::vector<std::pair<double, node_t>>> per(static_cast<std::size_t>(n));
+  const std::size_t ns = sources.size();
+  std::vector<std::vector<std::pair<double, node_t>>> per(ns);
   const std::size_t block = 1 << 14;
-  for (std::size_t b0 = 0; b0 < static_cast<std::size_t>(n); b0 += block) {
-    const std::size_t b1 = std::min<std::size_t>(n, b0 + block);
+  for (std::size_t b0 = 0; b0 < ns; b0 += block) {
+    const std::size_t b1 = std::min<std::size_t>(ns, b0 + block);
     parallel_for<std::size_t>(
         b0, b1,
         [&](std::size_t ui) {
-          const auto u = static_cast<node_t>(ui);
+          const node_t u = sources[ui];
           Local& L = tls.local();
           if (L.st.size() != static_cast<std::size_t>(n)) {
             L.st.assign(n, NbrStats{});
@@ -756,21 +767,38 @@ CandidateLinks top_k_candidates(const Graph& g, LinkScore score, std::int64_t k,
           per[ui].assign(L.cand.begin(), L.cand.begin() + static_cast<std::ptrdiff_t>(keep));
         },
         64);
-    report(opt.progress, "candidates", b1, static_cast<std::uint64_t>(n));
+    report(opt.progress, "candidates", b1, ns);
   }
   CandidateLinks out;
-  std::vector<std::int64_t> counts(static_cast<std::size_t>(n));
-  for (node_t u = 0; u < n; ++u) counts[u] = static_cast<std::int64_t>(per[u].size());
+  std::vector<std::int64_t> counts(ns);
+  for (std::size_t u = 0; u < ns; ++u) counts[u] = static_cast<std::int64_t>(per[u].size());
   exclusive_scan(counts, out.offsets);
   out.targets.resize(static_cast<std::size_t>(out.offsets.back()));
   out.scores.resize(out.targets.size());
-  parallel_for<std::size_t>(0, static_cast<std::size_t>(n), [&](std::size_t u) {
+  parallel_for<std::size_t>(0, ns, [&](std::size_t u) {
     std::size_t o = static_cast<std::size_t>(out.offsets[u]);
     for (const auto& [s, x] : per[u]) {
       out.targets[o] = x;
       out.scores[o++] = s;
     }
   });
+  return out;
+}
+
+std::vector<std::pair<node_t, double>> personalized_pagerank_push(const Graph& g, node_t source, double alpha,
+                                                                  double epsilon) {
+  check_graph(g, "personalized_pagerank_push");
+  SPRIG_EXPECTS(source >= 0 && source < g.num_nodes(), "personalized_pagerank_push: source {} is outside [0, n = {})",
+                source, g.num_nodes());
+  SPRIG_EXPECTS(alpha > 0 && alpha < 1, "personalized_pagerank_push: alpha must be in (0, 1) (got {})", alpha);
+  SPRIG_EXPECTS(epsilon > 0 && std::isfinite(epsilon), "personalized_pagerank_push: epsilon must be > 0 (got {})",
+                epsilon);
+  Workspace w;
+  ppr_push(g, source, alpha, epsilon, Mask{}, w);
+  std::vector<std::pair<node_t, double>> out;
+  for (node_t x : w.ptouched)
+    if (w.p[x] > 0) out.emplace_back(x, w.p[x]);
+  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -117,6 +117,16 @@ struct CandidateLinks {
 };
 /// Throws InvalidArgument if k ≤ 0, the graph is directed or the score is not a neighbourhood score.
 CandidateLinks top_k_candidates(const Graph& g, LinkScore score, std::int64_t k, const LinkScoreOptions& opt = {});
+/// The same for the listed source nodes only: offsets has sources.size() + 1 entries.
+CandidateLinks top_k_candidates(const Graph& g, LinkScore score, std::int64_t k, std::span<const node_t> sources,
+                                const LinkScoreOptions& opt = {});
+
+/// Personalized PageRank from `source` by forward push (teleport alpha, push
+/// while r(x) > epsilon·k_x): the nonzero estimates as (node, value), by
+/// increasing node. Each estimate is below the exact value by at most
+/// epsilon·k_x. Throws InvalidArgument on a bad id or option.
+std::vector<std::pair<node_t, double>> personalized_pagerank_push(const Graph& g, node_t source, double alpha = 0.15,
+                                                                  double epsilon = 1e-5);
 
 /// Per-pair node lists as a CSR (for neural common-neighbour decoders).
 struct PairNodeLists {
