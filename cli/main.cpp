@@ -21,6 +21,8 @@ void register_info(CLI::App& app);
 void register_summary(CLI::App& app);
 void register_convert(CLI::App& app);
 void register_generate(CLI::App& app);
+void register_linkpred(CLI::App& app);
+void register_run(CLI::App& app);
 }  // namespace sprig::cli
 
 int main(int argc, char** argv) {
@@ -39,6 +41,8 @@ int main(int argc, char** argv) {
   register_summary(app);
   register_convert(app);
   register_generate(app);
+  register_linkpred(app);
+  register_run(app);
 
   try {
     app.parse(argc, argv);
