@@ -1,13 +1,13 @@
 #include <sprig/io/atomic_file.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <sprig/graph/error.hpp>
 
@@ -15,7 +15,9 @@ namespace sprig {
 
 namespace {
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+  return std::strerror(err);
+}
 
 std::string folder_of(const std::string& path) {
   const auto slash = path.find_last_of('/');
@@ -56,7 +58,9 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   }
 }
 
-AtomicFile::~AtomicFile() { abort(); }
+AtomicFile::~AtomicFile() {
+  abort();
+}
 
 void AtomicFile::abort() noexcept {
   if (file_) {
@@ -103,7 +107,9 @@ bool has_gz_extension(std::string_view path) noexcept {
 TextWriter::TextWriter(std::FILE* file, gzFile gz, std::string path)
     : file_(file), gz_(gz), path_(std::move(path)), buf_(new char[kBuffer]) {}
 
-TextWriter::~TextWriter() { delete[] buf_; }
+TextWriter::~TextWriter() {
+  delete[] buf_;
+}
 
 void TextWriter::write_direct(std::string_view s) {
   // Large pieces skip the buffer; gzwrite takes unsigned lengths, so go in slices.
@@ -135,7 +141,8 @@ void write_atomically(const std::string& path, const std::function<void(std::FIL
 }
 
 void write_atomically_gz(const std::string& path, const std::function<void(gzFile)>& fn, int level) {
-  if (level < 0 || level > 9) throw InvalidArgument(fmt::format("{}: gzip level must be in [0, 9] (got {})", path, level));
+  if (level < 0 || level > 9)
+    throw InvalidArgument(fmt::format("{}: gzip level must be in [0, 9] (got {})", path, level));
   AtomicFile out(path);
   // zlib writes through its own descriptor (a dup), closed by gzclose before the commit.
   std::fflush(out.file());
@@ -159,10 +166,10 @@ void write_atomically_gz(const std::string& path, const std::function<void(gzFil
   out.commit();
 }
 
-void write_text_atomically(const std::string& path, const std::function<void(TextWriter&)>& fn,
-                           Compression compression, int level) {
-  const bool gz = compression == Compression::gzip ||
-                  (compression == Compression::by_extension && has_gz_extension(path));
+void write_text_atomically(const std::string& path, const std::function<void(TextWriter&)>& fn, Compression compression,
+                           int level) {
+  const bool gz =
+      compression == Compression::gzip || (compression == Compression::by_extension && has_gz_extension(path));
   if (gz) {
     write_atomically_gz(
         path,

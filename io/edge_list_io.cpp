@@ -18,7 +18,9 @@ namespace detail {
 
 namespace {
 
-inline bool is_blank(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+inline bool is_blank(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 constexpr std::int64_t kMaxId = std::numeric_limits<node_t>::max() - 1;  // n must fit in node_t
 
@@ -306,7 +308,9 @@ void EdgeScanner::feed(std::string_view text) {
       1);
 }
 
-char* format_float(char* out, float w) noexcept { return std::to_chars(out, out + 32, w).ptr; }
+char* format_float(char* out, float w) noexcept {
+  return std::to_chars(out, out + 32, w).ptr;
+}
 
 }  // namespace detail
 
@@ -387,9 +391,9 @@ class EdgeListReader {
                     "read_edge_list: nodes = {} (must be in [0, 2^31 - 1])", *opt.nodes);
     for (const auto& c : {opt.weight_column, opt.time_column})
       SPRIG_EXPECTS(!c || *c == -1 || *c >= 2, "read_edge_list: weight/time column {} (must be -1 or >= 2)", *c);
-    SPRIG_EXPECTS(!opt.weight_column || !opt.time_column || *opt.weight_column < 0 ||
-                      *opt.weight_column != *opt.time_column,
-                  "read_edge_list: weight and time columns are both {}", *opt.weight_column);
+    SPRIG_EXPECTS(
+        !opt.weight_column || !opt.time_column || *opt.weight_column < 0 || *opt.weight_column != *opt.time_column,
+        "read_edge_list: weight and time columns are both {}", *opt.weight_column);
   }
 
   void feed(std::string_view text) {
@@ -410,7 +414,8 @@ class EdgeListReader {
             seen_first_ = true;
             header_ = parse_header(t);
             if (header_ && header_->n > detail::kMaxId + 1)
-              throw IoError(source_, fmt::format("the header declares {} nodes, beyond the 32-bit id range", header_->n),
+              throw IoError(source_,
+                            fmt::format("the header declares {} nodes, beyond the 32-bit id range", header_->n),
                             line_ + 1);
           }
           if (auto c = parse_columns(t)) columns_ = std::move(c);
@@ -456,8 +461,10 @@ class EdgeListReader {
   void start_data(std::string_view ln, std::int64_t lineno) {
     std::string_view f[16];
     const int k = detail::split_fields(ln, f, 16);
-    if (k < 0) throw IoError(source_, "empty column (two separators in a row, or a separator at the end of the line)", lineno);
-    if (k < 2) throw IoError(source_, "missing column: found 1 column, but an edge needs a source and a target", lineno);
+    if (k < 0)
+      throw IoError(source_, "empty column (two separators in a row, or a separator at the end of the line)", lineno);
+    if (k < 2)
+      throw IoError(source_, "missing column: found 1 column, but an edge needs a source and a target", lineno);
     int wc = 2, tc = 3;
     if (columns_) {
       wc = index_of(*columns_, {"weight", "w"});
@@ -474,11 +481,12 @@ class EdgeListReader {
                                 k, meaningful, describe(wc, tc, meaningful)),
                     lineno);
     if (opt_.weight_column && wc >= k)
-      throw IoError(source_, fmt::format("missing column: the weight column is {} but the line has {} columns", wc + 1, k),
+      throw IoError(source_,
+                    fmt::format("missing column: the weight column is {} but the line has {} columns", wc + 1, k),
                     lineno);
     if (opt_.time_column && tc >= k)
-      throw IoError(source_, fmt::format("missing column: the time column is {} but the line has {} columns", tc + 1, k),
-                    lineno);
+      throw IoError(
+          source_, fmt::format("missing column: the time column is {} but the line has {} columns", tc + 1, k), lineno);
     detail::ScanConfig cfg;
     cfg.source = source_;
     cfg.limit = declared_n();
@@ -521,8 +529,8 @@ void check_write_options(const EdgeListWriteOptions& opt, std::int64_t n) {
                 "write_edge_list: separator must be ' ', '\\t' or ',' (got '{}')", opt.separator);
   SPRIG_EXPECTS(opt.level >= 0 && opt.level <= 9, "write_edge_list: level must be in [0, 9] (got {})", opt.level);
   if (opt.node_names) {
-    SPRIG_EXPECTS(static_cast<std::int64_t>(opt.node_names->size()) == n,
-                  "write_edge_list: {} node names for {} nodes", opt.node_names->size(), n);
+    SPRIG_EXPECTS(static_cast<std::int64_t>(opt.node_names->size()) == n, "write_edge_list: {} node names for {} nodes",
+                  opt.node_names->size(), n);
     for (std::size_t i = 0; i < opt.node_names->size(); ++i) check_token((*opt.node_names)[i], i);
   }
   for (char c : opt.name)

@@ -48,16 +48,16 @@ enum class IdFormat {
 };
 
 struct EdgeListReadOptions {
-  std::optional<bool> directed;        ///< overrides the header; default (no header): undirected
-  std::optional<std::int64_t> nodes;   ///< declared node count; overrides the header's N
+  std::optional<bool> directed;       ///< overrides the header; default (no header): undirected
+  std::optional<std::int64_t> nodes;  ///< declared node count; overrides the header's N
   IdFormat ids = IdFormat::integers;
   /// 0-based column of the weight / time; -1: none. Unset: from a "# columns:" line,
   /// else weight = 2, time = 3.
   std::optional<int> weight_column, time_column;
-  bool ignore_extra_columns = false;   ///< false: a column with no meaning is an error
+  bool ignore_extra_columns = false;                ///< false: a column with no meaning is an error
   std::size_t block_bytes = std::size_t{64} << 20;  ///< read and progress granularity
   std::size_t chunk_bytes = std::size_t{1} << 20;   ///< parallel parse granularity
-  ProgressFn progress;                 ///< stage "read": done/total bytes of the file on disk
+  ProgressFn progress;                              ///< stage "read": done/total bytes of the file on disk
 };
 
 /// What an edge-list file holds besides its edges.
@@ -77,14 +77,14 @@ EdgeListFile parse_edge_list(std::string_view text, const EdgeListReadOptions& o
                              std::string_view source_name = "<text>");
 
 struct EdgeListWriteOptions {
-  std::string name;        ///< header name; empty: the file's stem
-  bool header = true;      ///< write "# NAME: …" and "# columns: …"
-  char separator = ' ';    ///< ' ', '\t' or ','
+  std::string name;      ///< header name; empty: the file's stem
+  bool header = true;    ///< write "# NAME: …" and "# columns: …"
+  char separator = ' ';  ///< ' ', '\t' or ','
   /// Write these names instead of integer ids (size must be n; no blanks, commas or '#').
   const std::vector<std::string>* node_names = nullptr;
   Compression compression = Compression::by_extension;
-  int level = 6;           ///< gzip level 0–9
-  ProgressFn progress;     ///< stage "write": rows or edges written
+  int level = 6;        ///< gzip level 0–9
+  ProgressFn progress;  ///< stage "write": rows or edges written
 };
 
 /// Writes `g` atomically: header, then each edge once (undirected: u ≤ v),
@@ -134,11 +134,11 @@ namespace detail {
 int split_fields(std::string_view line, std::string_view* fields, int max) noexcept;
 
 struct ScanConfig {
-  std::string source;            ///< file name for messages
-  int index_base = 0;            ///< 1 for Matrix Market
-  std::int64_t limit = -1;       ///< ids (after base) must be < limit; -1: 32-bit range only
-  int columns = 2;               ///< exact field count of every data line
-  std::string columns_rule;      ///< why `columns`, for messages ("like line 3")
+  std::string source;        ///< file name for messages
+  int index_base = 0;        ///< 1 for Matrix Market
+  std::int64_t limit = -1;   ///< ids (after base) must be < limit; -1: 32-bit range only
+  int columns = 2;           ///< exact field count of every data line
+  std::string columns_rule;  ///< why `columns`, for messages ("like line 3")
   int weight_col = -1, time_col = -1;
   bool integer_weights = false;  ///< weights must parse as integers (Matrix Market "integer")
   bool tokens = false;           ///< ids are tokens, remapped in first-appearance order

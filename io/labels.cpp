@@ -61,7 +61,8 @@ NodeLabels parse_labels(std::string_view text, const LabelReadOptions& opt, std:
     if (k == 0) continue;
     if (k < 0) throw IoError(source, "empty column (two separators in a row, or one at the end of the line)", line);
     if (k == 1) throw IoError(source, "missing column: a label line is 'node label'", line);
-    if (k > 2) throw IoError(source, fmt::format("extra column: found {} columns, a label line is 'node label'", k), line);
+    if (k > 2)
+      throw IoError(source, fmt::format("extra column: found {} columns, a label line is 'node label'", k), line);
     std::int64_t node = -1;
     if (opt.node_names) {
       const auto it = by_name.find(f[0]);
@@ -128,10 +129,9 @@ NodeLabels read_labels(const std::string& path, const LabelReadOptions& opt) {
 void write_labels(const std::string& path, const NodeLabels& labels) {
   for (std::size_t c = 0; c < labels.classes.size(); ++c) {
     const std::string& name = labels.classes[c];
-    SPRIG_EXPECTS(!name.empty() && name.find_first_of(" \t\r\n,\v\f") == std::string::npos && name[0] != '#' &&
-                      name[0] != '%',
-                  "write_labels: class {} ('{}') is not a token (empty, blanks, commas or a comment character)", c,
-                  name);
+    SPRIG_EXPECTS(
+        !name.empty() && name.find_first_of(" \t\r\n,\v\f") == std::string::npos && name[0] != '#' && name[0] != '%',
+        "write_labels: class {} ('{}') is not a token (empty, blanks, commas or a comment character)", c, name);
   }
   for (std::size_t v = 0; v < labels.label.size(); ++v)
     SPRIG_EXPECTS(labels.label[v] >= -1 && labels.label[v] < static_cast<std::int64_t>(labels.classes.size()),

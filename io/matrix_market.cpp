@@ -22,9 +22,12 @@ std::string lower(std::string_view s) {
 
 const char* field_name(MatrixField f) {
   switch (f) {
-    case MatrixField::pattern: return "pattern";
-    case MatrixField::integer: return "integer";
-    case MatrixField::real: return "real";
+    case MatrixField::pattern:
+      return "pattern";
+    case MatrixField::integer:
+      return "integer";
+    case MatrixField::real:
+      return "real";
   }
   return "?";
 }
@@ -78,9 +81,9 @@ class MatrixMarketReader {
     const int k = detail::split_fields(ln, f, 4);
     if (k == 0) return;  // comment or blank
     if (k != 3)
-      throw IoError(source_, fmt::format("size line must hold 3 integers (rows columns entries), found {} fields",
-                                         k < 0 ? 0 : k),
-                    line_);
+      throw IoError(
+          source_, fmt::format("size line must hold 3 integers (rows columns entries), found {} fields", k < 0 ? 0 : k),
+          line_);
     std::int64_t v[3];
     for (int i = 0; i < 3; ++i) {
       const auto [ptr, ec] = std::from_chars(f[i].data(), f[i].data() + f[i].size(), v[i]);
@@ -113,9 +116,9 @@ class MatrixMarketReader {
     std::string_view f[6];
     const int k = detail::split_fields(ln.substr(ln.starts_with("%%") ? 2 : 0), f, 6);
     if (!ln.starts_with("%%") || k < 1 || lower(f[0]) != "matrixmarket")
-      throw IoError(source_,
-                    "not a Matrix Market file: the first line must be '%%MatrixMarket matrix coordinate FIELD SYMMETRY'",
-                    line_);
+      throw IoError(
+          source_, "not a Matrix Market file: the first line must be '%%MatrixMarket matrix coordinate FIELD SYMMETRY'",
+          line_);
     if (k != 5) throw IoError(source_, fmt::format("banner has {} words, expected 5", k), line_);
     const std::string object = lower(f[1]), format = lower(f[2]), field = lower(f[3]), sym = lower(f[4]);
     if (object != "matrix") throw IoError(source_, fmt::format("unsupported object '{}' (only matrix)", f[1]), line_);

@@ -36,7 +36,7 @@ struct MatrixMarketReadOptions {
   std::optional<bool> directed;  ///< overrides the symmetry (general → directed, symmetric → undirected)
   std::size_t block_bytes = std::size_t{64} << 20;
   std::size_t chunk_bytes = std::size_t{1} << 20;
-  ProgressFn progress;           ///< stage "read": bytes of the file on disk
+  ProgressFn progress;  ///< stage "read": bytes of the file on disk
 };
 
 struct MatrixMarketFile {

@@ -1,12 +1,13 @@
 #include <sprig/io/text_source.hpp>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <vector>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <sprig/graph/error.hpp>
@@ -94,8 +95,12 @@ TextSource::TextSource(std::string path, std::size_t block_bytes) : impl_(std::m
 
 TextSource::~TextSource() = default;
 
-bool TextSource::gzip() const noexcept { return impl_->gz != nullptr; }
-std::uint64_t TextSource::file_bytes() const noexcept { return impl_->size; }
+bool TextSource::gzip() const noexcept {
+  return impl_->gz != nullptr;
+}
+std::uint64_t TextSource::file_bytes() const noexcept {
+  return impl_->size;
+}
 std::uint64_t TextSource::file_bytes_read() const noexcept {
   if (impl_->gz) {
     const auto off = gzoffset(impl_->gz);
@@ -103,7 +108,9 @@ std::uint64_t TextSource::file_bytes_read() const noexcept {
   }
   return impl_->consumed;
 }
-const std::string& TextSource::path() const noexcept { return impl_->path; }
+const std::string& TextSource::path() const noexcept {
+  return impl_->path;
+}
 
 bool TextSource::next(std::string_view& block) {
   Impl& s = *impl_;
