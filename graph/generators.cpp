@@ -142,36 +142,50 @@ void bernoulli_pairs(const std::vector<Segment>& segs, std::uint64_t seed, EdgeL
   concat(src, dst, out);
 }
 
-// k distinct values of [0, N) uniformly at random (k ≤ N), in the order they
-// were first drawn. Rounds draw a fixed-size batch of candidates in fixed
-// chunks, then a sort by (value, draw position) keeps each value's first draw.
+// k distinct values of [0, N) uniformly at random (k ≤ N/2 in practice, so at
+// least half of every batch is fresh), returned sorted. Each round draws a batch
+// in fixed chunks (chunk c of round r from Philox(seed, c, r·2^32)), sorts it and
+// merges it into the sorted set of distinct values. The last round overshoots a
+// little; a uniformly random surplus is then dropped, which leaves a uniformly
+// random k-subset. Every step is a function of the seed alone.
 std::vector<std::uint64_t> sample_distinct(std::uint64_t N, std::uint64_t k, std::uint64_t seed) {
   constexpr std::size_t kGrain = 1 << 16;
-  std::vector<std::uint64_t> kept;
-  for (std::uint64_t round = 0; kept.size() < k; ++round) {
-    const std::uint64_t have = kept.size(), need = k - have;
-    // Oversample by the expected share of fresh draws so one or two rounds suffice.
+  std::vector<std::uint64_t> set;
+  std::uint64_t round = 0;
+  for (; set.size() < k; ++round) {
+    const std::uint64_t have = set.size(), need = k - have;
+    // Oversample by the expected share of fresh draws so one round nearly always suffices.
     const double fresh = static_cast<double>(N - have) / static_cast<double>(N);
-    const auto draws = static_cast<std::size_t>(static_cast<double>(need) / fresh * 1.05) + 64;
-    std::vector<std::uint64_t> vals(have + draws);
-    std::copy(kept.begin(), kept.end(), vals.begin());
+    const auto draws = static_cast<std::size_t>(static_cast<double>(need) / fresh * 1.03) + 64;
+    set.resize(have + draws);
     parallel_chunks(draws, kGrain, [&](std::size_t c, std::size_t b, std::size_t e) {
       Philox rng(seed, c, round << 32);
-      for (std::size_t i = b; i < e; ++i) vals[have + i] = rng.bounded64(N);
+      for (std::size_t i = b; i < e; ++i) set[have + i] = rng.bounded64(N);
     });
-    std::vector<std::uint64_t> order(vals.size());
-    parallel_for<std::size_t>(0, order.size(), [&](std::size_t i) { order[i] = i; }, 1 << 16);
-    tbb::parallel_sort(order.begin(), order.end(),
-                       [&](std::uint64_t a, std::uint64_t b) { return vals[a] != vals[b] ? vals[a] < vals[b] : a < b; });
-    std::vector<std::uint8_t> first(vals.size(), 0);
-    parallel_for<std::size_t>(0, order.size(), [&](std::size_t i) {
-      first[order[i]] = i == 0 || vals[order[i - 1]] != vals[order[i]];
-    }, 1 << 16);
-    kept.clear();
-    for (std::size_t i = 0; i < vals.size() && kept.size() < k; ++i)
-      if (first[i]) kept.push_back(vals[i]);
+    const auto mid = set.begin() + static_cast<std::ptrdiff_t>(have);
+    tbb::parallel_sort(mid, set.end());
+    std::inplace_merge(set.begin(), mid, set.end());
+    set.erase(std::unique(set.begin(), set.end()), set.end());
   }
-  return kept;
+  if (set.size() > k) {
+    // Drop a uniform random subset of the surplus positions (one sequential
+    // stream on an item no chunk uses).
+    const std::size_t K = set.size(), surplus = K - k;
+    std::vector<std::uint8_t> gone(K, 0);
+    Philox rng(seed, ~std::uint64_t{0}, round << 32);
+    for (std::size_t removed = 0; removed < surplus;) {
+      const std::uint64_t i = rng.bounded64(K);
+      if (!gone[i]) {
+        gone[i] = 1;
+        ++removed;
+      }
+    }
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < K; ++i)
+      if (!gone[i]) set[out++] = set[i];
+    set.resize(out);
+  }
+  return set;
 }
 
 // ---------------------------------------------------------------------------
@@ -226,8 +240,7 @@ EdgeList erdos_renyi_gnm(const GnmOptions& opt) {
     idx = sample_distinct(N, m, opt.seed);
   } else {
     // Dense: draw the N - m pairs to leave out and list the rest in index order.
-    std::vector<std::uint64_t> skip = sample_distinct(N, N - m, opt.seed);
-    tbb::parallel_sort(skip.begin(), skip.end());
+    const std::vector<std::uint64_t> skip = sample_distinct(N, N - m, opt.seed);  // sorted
     idx.reserve(m);
     std::size_t j = 0;
     for (std::uint64_t i = 0; i < N; ++i) {
@@ -317,18 +330,14 @@ EdgeList rmat(const RmatOptions& opt) {
     Philox rng(opt.seed, c);
     for (std::size_t i = b; i < e; ++i) {
       std::uint32_t u = 0, v = 0;
+      // Branch-free: the quadrant of a level is unpredictable, so branches would
+      // mispredict about once per level. u's bit is set in quadrants c and d
+      // (r ≥ a+b); v's in b and d, i.e. an odd number of the three thresholds passed.
       for (int l = 0; l < scale; ++l) {
         const std::uint64_t r = rng.next_u32();
-        const std::uint32_t bit = std::uint32_t{1} << l;
-        if (r < ta) continue;
-        if (r < tab)
-          v |= bit;
-        else if (r < tabc)
-          u |= bit;
-        else {
-          u |= bit;
-          v |= bit;
-        }
+        const std::uint32_t ge_a = r >= ta, ge_ab = r >= tab, ge_abc = r >= tabc;
+        u |= ge_ab << l;
+        v |= (ge_a ^ ge_ab ^ ge_abc) << l;
       }
       out.src[i] = static_cast<node_t>(u);
       out.dst[i] = static_cast<node_t>(v);

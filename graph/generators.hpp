@@ -36,7 +36,8 @@ struct GnmOptions {
   bool directed = false;
   std::uint64_t seed = 1;
 };
-/// Erdős–Rényi G(n, m): m distinct edges chosen uniformly, no self-loops.
+/// Erdős–Rényi G(n, m): m distinct edges chosen uniformly, no self-loops; listed sorted
+/// by (larger, smaller) endpoint (undirected) or (source, target) (directed).
 /// Throws InvalidArgument when n < 0, n ≥ 2^31, m < 0 or m exceeds the number of pairs.
 EdgeList erdos_renyi_gnm(const GnmOptions& opt);
 
