@@ -1,0 +1,259 @@
+// SGNS trainer shared by skipgram() (walks in memory) and node2vec_embedding()
+// (walks streamed in batches): occurrence counts → sub-sampling and noise
+// tables, then epochs over the walks, Hogwild or sequential.
+#include <sprig/embed/skipgram.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <vector>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <sprig/graph/error.hpp>
+#include <sprig/graph/parallel.hpp>
+#include <sprig/graph/random.hpp>
+
+namespace sprig {
+namespace {
+
+constexpr int kExpTableSize = 1000;
+constexpr float kMaxExp = 6.f;
+constexpr std::uint64_t kInitStream = 0x53474e53'494e4954ull;  // "SGNSINIT"
+constexpr std::uint64_t kTrainStream = 0x53474e53'5452414eull;  // "SGNSTRAN"
+
+void check(std::int64_t n, const SkipGramOptions& o) {
+  SPRIG_EXPECTS(n >= 0, "skipgram: n must be ≥ 0 (got {})", n);
+  SPRIG_EXPECTS(o.dim > 0, "skipgram: dim must be > 0 (got {})", o.dim);
+  SPRIG_EXPECTS(o.window >= 1, "skipgram: window must be ≥ 1 (got {})", o.window);
+  SPRIG_EXPECTS(o.negative >= 1, "skipgram: negative must be ≥ 1 (got {})", o.negative);
+  SPRIG_EXPECTS(o.learning_rate > 0 && std::isfinite(o.learning_rate), "skipgram: learning_rate must be > 0 (got {})",
+                o.learning_rate);
+  SPRIG_EXPECTS(o.min_learning_rate >= 0 && o.min_learning_rate <= o.learning_rate,
+                "skipgram: min_learning_rate must be in [0, learning_rate] (got {})", o.min_learning_rate);
+  SPRIG_EXPECTS(o.epochs >= 1, "skipgram: epochs must be ≥ 1 (got {})", o.epochs);
+  SPRIG_EXPECTS(o.sample >= 0 && std::isfinite(o.sample), "skipgram: sample must be ≥ 0 (got {})", o.sample);
+  SPRIG_EXPECTS(std::isfinite(o.ns_exponent), "skipgram: ns_exponent must be finite (got {})", o.ns_exponent);
+}
+
+void count_walks(const Walks& w, std::int64_t n, std::vector<std::int64_t>& counts) {
+  for (std::int64_t i = 0; i < w.count; ++i) {
+    for (node_t v : w.walk(i)) {
+      if (v < 0) break;
+      SPRIG_EXPECTS(v < n, "skipgram: walk {} holds node {} ≥ n = {}", w.first + i, v, n);
+      ++counts[v];
+    }
+  }
+}
+
+class Trainer {
+ public:
+  Trainer(std::int64_t n, const std::vector<std::int64_t>& counts, const SkipGramOptions& o)
+      : o_(o), n_(n), d_(o.dim), syn0_(n, o.dim), syn1_(Matrix::Zero(n, o.dim)) {
+    for (std::int64_t c : counts) total_ += c;
+    // Sub-sampling: keep probability per node (word2vec's formula).
+    keep_.assign(static_cast<std::size_t>(n), 1.f);
+    if (o.sample > 0 && total_ > 0) {
+      const double thr = o.sample * static_cast<double>(total_);
+      for (std::int64_t v = 0; v < n; ++v)
+        if (counts[v] > 0) {
+          const double c = static_cast<double>(counts[v]);
+          keep_[v] = static_cast<float>(std::min(1.0, (std::sqrt(c / thr) + 1.0) * thr / c));
+        }
+    }
+    // Noise distribution ∝ count^ns_exponent as an alias table.
+    prob_.assign(static_cast<std::size_t>(n), 0.f);
+    alias_.assign(static_cast<std::size_t>(n), 0);
+    std::vector<double> w(static_cast<std::size_t>(n));
+    double s = 0;
+    for (std::int64_t v = 0; v < n; ++v) s += w[v] = counts[v] > 0 ? std::pow(static_cast<double>(counts[v]), o.ns_exponent) : 0.0;
+    if (s > 0) {
+      std::vector<std::int64_t> small, large;
+      for (std::int64_t v = 0; v < n; ++v) {
+        w[v] = w[v] * static_cast<double>(n) / s;
+        (w[v] < 1.0 ? small : large).push_back(v);
+      }
+      while (!small.empty() && !large.empty()) {
+        const std::int64_t l = small.back(), g = large.back();
+        small.pop_back();
+        prob_[l] = static_cast<float>(w[l]);
+        alias_[l] = static_cast<node_t>(g);
+        w[g] -= 1.0 - w[l];
+        if (w[g] < 1.0) {
+          large.pop_back();
+          small.push_back(g);
+        }
+      }
+      for (std::int64_t v : large) prob_[v] = 1.f, alias_[v] = static_cast<node_t>(v);
+      std::int64_t any = 0;
+      while (counts[any] == 0) ++any;
+      for (std::int64_t v : small) {
+        if (counts[v] > 0)
+          prob_[v] = 1.f, alias_[v] = static_cast<node_t>(v);
+        else
+          prob_[v] = 0.f, alias_[v] = static_cast<node_t>(any);
+      }
+    }
+    for (int i = 0; i < kExpTableSize; ++i) {
+      const double e = std::exp((2.0 * i / kExpTableSize - 1.0) * kMaxExp);
+      exp_table_[i] = static_cast<float>(e / (e + 1.0));
+    }
+    // syn0 uniform in [−0.5/d, 0.5/d), keyed by (seed, node).
+    const std::uint64_t init_seed = counter_hash(o.seed, kInitStream);
+    parallel_for<std::int64_t>(
+        0, n,
+        [&](std::int64_t v) {
+          Philox rng(init_seed, static_cast<std::uint64_t>(v));
+          float* row = syn0_.row(v).data();
+          for (std::int64_t j = 0; j < d_; ++j) row[j] = (rng.uniform_float() - 0.5f) / static_cast<float>(d_);
+        },
+        1024);
+    train_seed_ = counter_hash(o.seed, kTrainStream);
+  }
+
+  std::int64_t total() const { return total_; }
+
+  // One epoch over a batch of walks (walk indices w.first … for the RNG keys).
+  void train(const Walks& w, std::int64_t epoch) {
+    const std::int64_t all = total_ * o_.epochs;
+    const std::int64_t rounds = std::min<std::int64_t>(w.count, 100);
+    for (std::int64_t r = 0; r < rounds; ++r) {
+      const std::int64_t lo = w.count * r / rounds, hi = w.count * (r + 1) / rounds;
+      if (o_.deterministic) {
+        Scratch sc(d_);
+        for (std::int64_t i = lo; i < hi; ++i) train_walk(w, i, epoch, sc);
+      } else {
+        tbb::parallel_for(tbb::blocked_range<std::int64_t>(lo, hi, 16), [&](const tbb::blocked_range<std::int64_t>& br) {
+          Scratch sc(d_);
+          for (std::int64_t i = br.begin(); i != br.end(); ++i) train_walk(w, i, epoch, sc);
+        });
+      }
+      report(o_.progress, "skipgram", static_cast<std::uint64_t>(processed_.load(std::memory_order_relaxed)),
+             static_cast<std::uint64_t>(all));
+    }
+  }
+
+  Matrix release() && { return std::move(syn0_); }
+
+ private:
+  struct Scratch {
+    explicit Scratch(std::int64_t d) : neu1e(d) {}
+    std::vector<node_t> sentence;
+    Eigen::VectorXf neu1e;
+  };
+
+  void train_walk(const Walks& w, std::int64_t i, std::int64_t epoch, Scratch& sc) {
+    const std::uint64_t key = static_cast<std::uint64_t>(w.first + i);
+    Philox rng(train_seed_, key, static_cast<std::uint64_t>(epoch) << 40);
+    const auto walk = w.walk(i);
+    auto& sent = sc.sentence;
+    sent.clear();
+    std::int64_t seen = 0;
+    for (node_t v : walk) {
+      if (v < 0) break;
+      ++seen;
+      if (keep_[v] < 1.f && rng.uniform_float() >= keep_[v]) continue;
+      sent.push_back(v);
+    }
+    // Learning rate from the words processed before this walk (exact when sequential).
+    const std::int64_t done = processed_.fetch_add(seen, std::memory_order_relaxed);
+    const double frac = static_cast<double>(done) / static_cast<double>(std::max<std::int64_t>(1, total_ * o_.epochs));
+    const float alpha = static_cast<float>(
+        std::max(o_.min_learning_rate, o_.learning_rate - (o_.learning_rate - o_.min_learning_rate) * frac));
+    const auto len = static_cast<std::int64_t>(sent.size());
+    for (std::int64_t pos = 0; pos < len; ++pos) {
+      const std::int64_t reach = o_.window - static_cast<std::int64_t>(rng.bounded(static_cast<std::uint32_t>(o_.window)));
+      const std::int64_t a = std::max<std::int64_t>(0, pos - reach), b = std::min(len - 1, pos + reach);
+      for (std::int64_t c = a; c <= b; ++c) {
+        if (c == pos) continue;
+        train_pair(sent[c], sent[pos], alpha, rng, sc.neu1e);
+      }
+    }
+  }
+
+  // Input vector syn0[context] against syn1neg[word] (label 1) and negatives (label 0).
+  void train_pair(node_t context, node_t word, float alpha, Philox& rng, Eigen::VectorXf& neu1e) {
+    Eigen::Map<Eigen::VectorXf> l1(syn0_.row(context).data(), d_);
+    neu1e.setZero();
+    for (std::int64_t k = 0; k <= o_.negative; ++k) {
+      node_t target;
+      float label;
+      if (k == 0) {
+        target = word;
+        label = 1.f;
+      } else {
+        const auto u = static_cast<node_t>(rng.bounded(static_cast<std::uint32_t>(n_)));
+        target = rng.uniform_float() < prob_[u] ? u : alias_[u];
+        if (target == word) continue;
+        label = 0.f;
+      }
+      Eigen::Map<Eigen::VectorXf> l2(syn1_.row(target).data(), d_);
+      const float f = l1.dot(l2);
+      float g;
+      if (f > kMaxExp)
+        g = (label - 1.f) * alpha;
+      else if (f < -kMaxExp)
+        g = label * alpha;
+      else
+        g = (label - exp_table_[static_cast<int>((f + kMaxExp) * (kExpTableSize / kMaxExp / 2))]) * alpha;
+      neu1e.noalias() += g * l2;
+      l2.noalias() += g * l1;
+    }
+    l1 += neu1e;
+  }
+
+  const SkipGramOptions& o_;
+  std::int64_t n_, d_;
+  Matrix syn0_, syn1_;
+  std::int64_t total_ = 0;
+  std::vector<float> keep_, prob_;
+  std::vector<node_t> alias_;
+  float exp_table_[kExpTableSize];
+  std::uint64_t train_seed_ = 0;
+  std::atomic<std::int64_t> processed_{0};
+};
+
+}  // namespace
+
+Matrix skipgram(const Walks& walks, std::int64_t n, const SkipGramOptions& opt) {
+  check(n, opt);
+  std::vector<std::int64_t> counts(static_cast<std::size_t>(n), 0);
+  count_walks(walks, n, counts);
+  Trainer t(n, counts, opt);
+  if (t.total() > 0)
+    for (std::int64_t e = 0; e < opt.epochs; ++e) t.train(walks, e);
+  return std::move(t).release();
+}
+
+Matrix node2vec_embedding(const Graph& g, const WalkOptions& walk_opt, const SkipGramOptions& sgns_opt,
+                          std::int64_t batch_walks) {
+  check(g.num_nodes(), sgns_opt);
+  SPRIG_EXPECTS(batch_walks >= 0, "node2vec_embedding: batch_walks must be ≥ 0 (got {})", batch_walks);
+  const std::int64_t n = g.num_nodes();
+  WalkOptions wo = walk_opt;
+  wo.progress = nullptr;  // the walk batches report as part of the SGNS progress
+  const std::int64_t total = walk_opt.walks_per_node * n;
+  const std::int64_t batch = batch_walks == 0 ? std::max<std::int64_t>(total, 1) : batch_walks;
+  std::vector<std::int64_t> counts(static_cast<std::size_t>(n), 0);
+  Walks kept;  // the only batch, when everything fits in one
+  for (std::int64_t b = 0; b < total; b += batch) {
+    Walks w = random_walks_range(g, wo, b, std::min(total, b + batch));
+    count_walks(w, n, counts);
+    if (batch >= total) kept = std::move(w);
+    report(walk_opt.progress, "walks", static_cast<std::uint64_t>(std::min(total, b + batch)),
+           static_cast<std::uint64_t>(total));
+  }
+  Trainer t(n, counts, sgns_opt);
+  if (t.total() == 0) return std::move(t).release();
+  for (std::int64_t e = 0; e < sgns_opt.epochs; ++e) {
+    if (batch >= total) {
+      t.train(kept, e);
+      continue;
+    }
+    for (std::int64_t b = 0; b < total; b += batch) t.train(random_walks_range(g, wo, b, std::min(total, b + batch)), e);
+  }
+  return std::move(t).release();
+}
+
+}  // namespace sprig
