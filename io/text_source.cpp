@@ -91,7 +91,7 @@ TextSource::TextSource(std::string path, std::size_t block_bytes) : impl_(std::m
     s.gz = gzdopen(s.fd, "rb");
     if (!s.gz) throw IoError(s.path, "cannot start gzip decompression");
     gzbuffer(s.gz, 1 << 20);
-  } else if (s.size + 1 < s.block) {
+  } else if (S_ISREG(st.st_mode) && s.size + 1 < s.block) {
     // A plain file smaller than a block needs a buffer of its size only: zero-filling
     // an unused 64 MiB buffer cost ~0.1 s per read of a small graph (cli: sprig-bench build).
     s.block = std::max<std::size_t>(16, static_cast<std::size_t>(s.size) + 1);
