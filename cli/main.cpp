@@ -23,6 +23,8 @@ void register_convert(CLI::App& app);
 void register_generate(CLI::App& app);
 void register_linkpred(CLI::App& app);
 void register_run(CLI::App& app);
+void register_embed(CLI::App& app);
+void register_walks(CLI::App& app);
 }  // namespace sprig::cli
 
 int main(int argc, char** argv) {
@@ -43,6 +45,8 @@ int main(int argc, char** argv) {
   register_generate(app);
   register_linkpred(app);
   register_run(app);
+  register_embed(app);
+  register_walks(app);
 
   try {
     app.parse(argc, argv);
