@@ -1,16 +1,14 @@
 // RAII over the HDF5 C API; parallel shuffle+deflate chunk I/O.
-#include <sprig/io/hdf5.hpp>
+#include <tbb/enumerable_thread_specific.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
-
-#include <tbb/enumerable_thread_specific.h>
-#include <zlib.h>
-
 #include <sprig/graph/parallel.hpp>
+#include <sprig/io/hdf5.hpp>
 
 namespace sprig::h5 {
 
@@ -37,7 +35,9 @@ std::string join(const std::string& base, const std::string& name) {
   return base + "/" + name;
 }
 
-Handle plist(hid_t cls) { return Handle(H5Pcreate(cls), H5Pclose); }
+Handle plist(hid_t cls) {
+  return Handle(H5Pcreate(cls), H5Pclose);
+}
 
 Handle lcpl_intermediate() {
   Handle p = plist(H5P_LINK_CREATE);
@@ -310,18 +310,29 @@ std::vector<std::string> Location::children() const {
 
 Group Location::open_group(const std::string& path) const {
   const Where w = where_.child(path);
-  if (object_type(path) != H5O_TYPE_GROUP)
-    w.fail(exists(path) ? "is not a group" : "missing group");
+  if (object_type(path) != H5O_TYPE_GROUP) w.fail(exists(path) ? "is not a group" : "missing group");
   hid_t g = H5Gopen2(id(), path.c_str(), H5P_DEFAULT);
   if (g < 0) w.fail_hdf5("cannot open group");
   return Group(g, w);
 }
 
+// Creates the missing parents of `path` one by one, so that they too carry no timestamps.
+void Location::create_parents(const std::string& path) const {
+  for (std::size_t pos = path.find('/', 1); pos != std::string::npos; pos = path.find('/', pos + 1)) {
+    const std::string parent = path.substr(0, pos);
+    if (parent.empty() || exists(parent)) continue;
+    create_group(parent);
+  }
+}
+
 Group Location::create_group(const std::string& path) const {
   const Where w = where_.child(path);
   if (exists(path)) w.fail("already exists");
+  create_parents(path);
   Handle lcpl = lcpl_intermediate();
-  hid_t g = H5Gcreate2(id(), path.c_str(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT);
+  Handle gcpl = plist(H5P_GROUP_CREATE);
+  H5Pset_obj_track_times(gcpl.id(), 0);
+  hid_t g = H5Gcreate2(id(), path.c_str(), lcpl.id(), gcpl.id(), H5P_DEFAULT);
   if (g < 0) w.fail_hdf5("cannot create group");
   return Group(g, w);
 }
@@ -350,6 +361,7 @@ Dataset Location::create_dataset(const std::string& path, hid_t mem_type, std::s
   for (hsize_t d : dims) total *= d;
   Handle dcpl = plist(H5P_DATASET_CREATE);
   H5Pset_fill_time(dcpl.id(), H5D_FILL_TIME_NEVER);
+  H5Pset_obj_track_times(dcpl.id(), 0);  // no timestamps: same data, same bytes
   if (!dims.empty() && total > 0 && (opt.chunked || opt.compression > 0)) {
     const hsize_t cols = dims.size() == 2 ? dims[1] : 1;
     const hsize_t row_bytes = std::max<hsize_t>(1, cols * elem);
@@ -365,6 +377,7 @@ Dataset Location::create_dataset(const std::string& path, hid_t mem_type, std::s
     }
   }
   Dataspace space = Dataspace::simple(dims);
+  create_parents(path);
   Handle lcpl = lcpl_intermediate();
   hid_t d = H5Dcreate2(id(), path.c_str(), mem_type, space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT);
   if (d < 0) w.fail_hdf5("cannot create dataset");
@@ -494,6 +507,17 @@ std::vector<std::string> Dataset::filters() const {
     else out.push_back(f.name.empty() ? "filter" + std::to_string(f.id) : f.name);
   }
   return out;
+}
+
+void Dataset::check_plausible_size(std::size_t elem) const {
+  const std::uint64_t n = size();
+  hsize_t file_bytes = 0;
+  Handle f(H5Iget_file_id(id()), H5Fclose);
+  if (!f.valid() || H5Fget_filesize(f.id(), &file_bytes) < 0) where_.fail_hdf5("cannot get the file size");
+  // deflate cannot compress better than about 1032:1
+  const long double limit = static_cast<long double>(file_bytes) * 1100.0L + (1 << 20);
+  if (static_cast<long double>(n) * static_cast<long double>(elem) > limit)
+    where_.fail(fmt::format("claims {} elements, more than a file of {} bytes can hold (corrupt?)", n, file_bytes));
 }
 
 std::uint64_t Dataset::storage_bytes() const { return H5Dget_storage_size(id()); }
@@ -814,6 +838,7 @@ std::vector<std::string> Dataset::read_strings() const {
   Dataspace s = space();
   if (s.dims().size() > 1) where_.fail(fmt::format("expected rank 1, found rank {}", s.dims().size()));
   const auto n = static_cast<std::size_t>(std::max<hssize_t>(0, H5Sget_simple_extent_npoints(s.id())));
+  check_plausible_size(1);
   return read_string_values(
       t.id(), n, where_, [&](hid_t mt, void* buf) { return H5Dread(id(), mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf); },
       [&](hid_t mt, void* buf) { H5Dvlen_reclaim(mt, s.id(), H5P_DEFAULT, buf); });
@@ -842,11 +867,13 @@ Dataset write_strings(const Location& loc, const std::string& path, const std::v
   const hsize_t dims[1] = {values.size()};
   Dataspace space = Dataspace::simple(dims);
   Handle dcpl = plist(H5P_DATASET_CREATE);
+  H5Pset_obj_track_times(dcpl.id(), 0);
   if (!values.empty() && opt.compression > 0) {
     const hsize_t chunk[1] = {std::min<hsize_t>(values.size(), 1 << 14)};
     H5Pset_chunk(dcpl.id(), 1, chunk);
     H5Pset_deflate(dcpl.id(), static_cast<unsigned>(opt.compression));
   }
+  loc.create_parents(path);
   Handle lcpl = lcpl_intermediate();
   hid_t d = H5Dcreate2(loc.id(), path.c_str(), st.id(), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT);
   if (d < 0) w.fail_hdf5("cannot create dataset");

@@ -190,6 +190,8 @@ class Location {
   Group open_group(const std::string& path) const;
   /// Creates the group and any missing parents; throws if it exists.
   Group create_group(const std::string& path) const;
+  /// Creates the missing groups above `path` (not `path` itself).
+  void create_parents(const std::string& path) const;
   /// Opens the group, creating it (and parents) if missing.
   Group require_group(const std::string& path) const;
   Dataset open_dataset(const std::string& path) const;
@@ -294,9 +296,14 @@ class Dataset {
   void read_rows(std::span<T> out, std::uint64_t first, std::uint64_t rows, const BlockOptions& opt = {}) const {
     read_rows_raw(native_type<T>(), sizeof(T), out.data(), out.size(), first, rows, opt);
   }
+  /// Throws IoError when the dataset claims more elements of `elem` bytes than
+  /// the file could hold even at deflate's best ratio (a corrupt size), so that
+  /// no reader allocates memory for it.
+  void check_plausible_size(std::size_t elem) const;
   /// The whole dataset, converted to T.
   template <class T>
   std::vector<T> read_all(const BlockOptions& opt = {}) const {
+    check_plausible_size(sizeof(T));
     std::vector<T> v(size());
     const auto d = dims();
     read_rows<T>(std::span<T>(v), 0, d.empty() ? 1 : d[0], opt);
