@@ -9,7 +9,8 @@
 #                   or one written by `sprig generate rmat --scale 22 --edge-factor 16 -o /tmp/rmat22.edges`)
 #   --build DIR     sprig's build folder (default build/release)
 #   --threads LIST  sprig thread counts, e.g. "1 2" (default "1 2"); the peers are single-threaded
-#   --trials T      timed trials after one warm-up, sprig and igraph (default 3; networkx runs once)
+#   --trials T      timed trials, sprig and igraph (default 3; networkx runs once)
+#   --warmup W      untimed trials first, sprig and igraph (default 1)
 #   --directed      read the files as directed (everyone)
 #   --nx-timeout S  networkx's time cap in seconds (default 300); also --igraph-timeout (default 1800)
 #   --nx-max-gib G  networkx's address-space cap (default 8)
@@ -18,7 +19,10 @@
 # Every file is first written as a header-less plain 'u v' copy in a temporary
 # folder ($TMPDIR or /tmp): igraph's reader rejects '#' comment lines, and
 # decompressing first makes all three read the same plain bytes. Times are
-# medians of wall-clock seconds; the sprig column is read_graph end to end.
+# medians of wall-clock seconds, with CPU seconds (user + system, all threads)
+# in parentheses: on a shared, loaded machine wall time includes waiting for a
+# core, CPU time does not. The sprig column is read_graph end to end
+# (sprig-bench build --total-only).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -26,6 +30,7 @@ root="$(cd "$here/../.." && pwd)"
 build="$root/build/release"
 threads="1 2"
 trials=3
+warmup=1
 directed=""
 nx_timeout=300
 ig_timeout=1800
@@ -37,12 +42,13 @@ while [[ $# -gt 0 ]]; do
     --build) build="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --trials) trials="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --directed) directed="--directed"; shift ;;
     --nx-timeout) nx_timeout="$2"; shift 2 ;;
     --igraph-timeout) ig_timeout="$2"; shift 2 ;;
     --nx-max-gib) nx_max_gib="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "compare_build: unknown option $1" >&2; exit 2 ;;
     *) files+=("$1"); shift ;;
   esac
@@ -75,25 +81,27 @@ peer_cell() {
   local status
   status="$(json "$1" status)"
   case "$status" in
-    ok) printf '%.3f' "$(json "$1" median_s)" ;;
+    ok) printf '%.3f (%.3f)' "$(json "$1" median_s)" "$(json "$1" cpu_median_s)" ;;
     timeout) echo "did not finish in $(json "$1" timeout_s | cut -d. -f1) s" ;;
     "out of memory") echo "out of memory (cap $(json "$1" max_gib) GiB)" ;;
     *) echo "failed" ;;
   esac
 }
 
-ratio() {  # ratio PEER_FILE SPRIG_SECONDS
+ratio() {  # ratio PEER_FILE SPRIG_WALL SPRIG_CPU: "wall ratio (CPU ratio)"
   if [[ "$(json "$1" status)" == ok ]]; then
-    "$py" -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}x')" "$(json "$1" median_s)" "$2"
+    "$py" -c "import sys; a = [float(x) for x in sys.argv[1:]]; print(f'{a[0] / a[2]:.1f}x ({a[1] / a[3]:.1f}x)')" \
+      "$(json "$1" median_s)" "$(json "$1" cpu_median_s)" "$2" "$3"
   else
     echo "-"
   fi
 }
 
 echo "# compare_build: $(date -u '+%Y-%m-%d %H:%M UTC'), $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores, $(free -g | awk '/^Mem:/{print $2}') GiB"
-echo "# command: bench/peers/compare_build.sh --threads \"$threads\" --trials $trials ${directed:+--directed }${files[*]}"
+echo "# command: bench/peers/compare_build.sh --threads \"$threads\" --trials $trials --warmup $warmup ${directed:+--directed }${files[*]}"
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| graph | edges (lines) | threads | sprig s | igraph s | networkx s | igraph / sprig | networkx / sprig |"
+echo "| graph | edges (lines) | threads | sprig s (CPU s) | igraph s (CPU s) | networkx s (CPU s) | igraph / sprig | networkx / sprig |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 for f in "${files[@]}"; do
   [[ -r "$f" ]] || { echo "compare_build: cannot read $f" >&2; exit 1; }
@@ -108,7 +116,7 @@ for f in "${files[@]}"; do
   fi
   lines="$(wc -l <"$plain")"
 
-  "$py" "$here/load_igraph.py" "$plain" $directed --trials "$trials" --timeout "$ig_timeout" >"$tmp/igraph.json" \
+  "$py" "$here/load_igraph.py" "$plain" $directed --trials "$trials" --warmup "$warmup" --timeout "$ig_timeout" >"$tmp/igraph.json" \
     2>"$tmp/igraph.err" || echo '{"status": "failed"}' >"$tmp/igraph.json"
   timeout -s KILL "$((nx_timeout + 60))" "$py" "$here/load_networkx.py" "$plain" $directed --timeout "$nx_timeout" \
     --max-gib "$nx_max_gib" >"$tmp/nx.json" 2>"$tmp/nx.err" || true
@@ -119,12 +127,14 @@ for f in "${files[@]}"; do
   [[ -n "$keep" ]] && cp "$tmp/igraph.json" "$keep/$name.igraph.json" && cp "$tmp/nx.json" "$keep/$name.networkx.json"
 
   for t in $threads; do
-    "$bench" build --graph "$plain" $directed --trials "$trials" --threads "$t" --json --quiet >"$tmp/sprig.json"
+    "$bench" build --graph "$plain" $directed --trials "$trials" --warmup "$warmup" --threads "$t" --total-only \
+      --json --quiet >"$tmp/sprig.json"
     [[ -n "$keep" ]] && cp "$tmp/sprig.json" "$keep/$name.sprig.t$t.json"
     s="$(json "$tmp/sprig.json" total median_s)"
-    printf '| %s | %s | %s | %.3f | %s | %s | %s | %s |\n' "$name" "$lines" "$t" "$s" \
+    c="$(json "$tmp/sprig.json" total_cpu median_s)"
+    printf '| %s | %s | %s | %.3f (%.3f) | %s | %s | %s | %s |\n' "$name" "$lines" "$t" "$s" "$c" \
       "$(peer_cell "$tmp/igraph.json")" "$(peer_cell "$tmp/nx.json")" \
-      "$(ratio "$tmp/igraph.json" "$s")" "$(ratio "$tmp/nx.json" "$s")"
+      "$(ratio "$tmp/igraph.json" "$s" "$c")" "$(ratio "$tmp/nx.json" "$s" "$c")"
   done
   rm -f "$plain"
 done
