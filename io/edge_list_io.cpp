@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <unordered_map>
+#include <type_traits>
 
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
@@ -23,11 +23,6 @@ inline bool is_blank(char c) noexcept {
 }
 
 constexpr std::int64_t kMaxId = std::numeric_limits<node_t>::max() - 1;  // n must fit in node_t
-
-struct TokenHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
 
 // Edges and bookkeeping of one chunk of text.
 struct ChunkOut {
@@ -78,26 +73,74 @@ struct IntIds {
   }
 };
 
+// Names of token ids: an open-addressing table of ids over one character arena,
+// so ten million names cost three arrays, not ten million allocations.
+class NameTable {
+ public:
+  NameTable() : slots_(std::size_t{1} << 12, 0) {}
+  std::size_t size() const noexcept { return offs_.size() - 1; }
+  std::string_view name(std::size_t i) const noexcept {
+    return std::string_view(arena_).substr(offs_[i], offs_[i + 1] - offs_[i]);
+  }
+  /// The id of `s`, or -1 when absent; `slot` receives where it would go.
+  std::int64_t find(std::string_view s, std::uint64_t h, std::size_t& slot) const noexcept {
+    // A slot holds (id + 1) in its low 32 bits and the hash's high 32 bits above them,
+    // so a probe touches the characters only when the hashes agree.
+    const std::uint64_t tag = h & 0xffffffff00000000ull;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      const std::uint64_t e = slots_[i];
+      if (e == 0) {
+        slot = i;
+        return -1;
+      }
+      const auto id = static_cast<std::int64_t>(e & 0xffffffffu) - 1;
+      if ((e & 0xffffffff00000000ull) == tag && name(static_cast<std::size_t>(id)) == s) return id;
+    }
+  }
+  std::int64_t insert(std::string_view s, std::uint64_t h, std::size_t slot) {
+    const std::size_t id = size();
+    arena_.append(s);
+    offs_.push_back(arena_.size());
+    slots_[slot] = (h & 0xffffffff00000000ull) | (id + 1);
+    if (2 * size() > slots_.size()) grow();
+    return static_cast<std::int64_t>(id);
+  }
+
+ private:
+  void grow() {
+    // The low bits of the hash are not stored: rehash the names (rare: log2(n) times).
+    std::vector<std::uint64_t> bigger(slots_.size() * 2, 0);
+    const std::size_t mask = bigger.size() - 1;
+    for (std::size_t id = 0; id < size(); ++id) {
+      const std::uint64_t h = std::hash<std::string_view>{}(name(id));
+      std::size_t i = h & mask;
+      while (bigger[i] != 0) i = (i + 1) & mask;
+      bigger[i] = (h & 0xffffffff00000000ull) | (id + 1);
+    }
+    slots_.swap(bigger);
+  }
+  std::vector<std::uint64_t> slots_;
+  std::string arena_;
+  std::vector<std::size_t> offs_{0};
+};
+
 // Token ids: first appearance gives the next dense id.
 struct TokenIds {
   const ScanConfig& cfg;
-  std::unordered_map<std::string, node_t, TokenHash, std::equal_to<>>& map;
-  std::vector<std::string>& names;
+  NameTable& table;
   bool operator()(std::string_view f, const char*, std::int64_t& id, std::string& err) const {
-    const auto it = map.find(f);
-    if (it != map.end()) {
-      id = it->second;
-      return true;
-    }
-    const auto next = static_cast<std::int64_t>(names.size());
+    const std::uint64_t h = std::hash<std::string_view>{}(f);
+    std::size_t slot = 0;
+    id = table.find(f, h, slot);
+    if (id >= 0) return true;
+    const auto next = static_cast<std::int64_t>(table.size());
     if ((cfg.limit >= 0 && next >= cfg.limit) || next > kMaxId) {
       err = fmt::format("node '{}' is name number {} but n = {} (the declared node count)", f, next + 1,
                         cfg.limit >= 0 ? cfg.limit : kMaxId + 1);
       return false;
     }
-    names.emplace_back(f);
-    map.emplace(names.back(), static_cast<node_t>(next));
-    id = next;
+    id = table.insert(f, h, slot);
     return true;
   }
 };
@@ -149,17 +192,93 @@ std::string column_count_error(int k, const ScanConfig& cfg) {
                      k < cfg.columns ? "missing" : "extra", k, k == 1 ? "" : "s", cfg.columns, cfg.columns_rule);
 }
 
+inline bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
+
+// The common line "digits sep digits [sep value [sep int]]" parsed in one pass.
+// Returns the start of the next line, or nullptr to send the line to the
+// general path (comments, blank lines, unusual spellings, and every error, so
+// that messages come from one place and both paths accept the same lines).
+inline const char* fast_line(const char* p, const char* end, const ScanConfig& cfg, std::int64_t& u,
+                             std::int64_t& v, float& w, std::int64_t& t) noexcept {
+  auto id = [&](std::int64_t& out) {
+    const char* s = p;
+    std::uint64_t x = 0;
+    while (p < end && static_cast<unsigned>(*p - '0') < 10u) x = x * 10 + static_cast<unsigned>(*p++ - '0');
+    if (p == s || p - s > 12) return false;
+    const std::int64_t k = static_cast<std::int64_t>(x) - cfg.index_base;
+    if (k < 0 || k > kMaxId || (cfg.limit >= 0 && k >= cfg.limit)) return false;
+    out = k;
+    return true;
+  };
+  auto sep = [&] {  // blanks, or a comma with optional blanks around it; then a field must follow
+    const char* s = p;
+    while (p < end && is_space(*p)) ++p;
+    if (p < end && *p == ',') {
+      ++p;
+      while (p < end && is_space(*p)) ++p;
+    }
+    return p != s && p < end && *p != '\n' && *p != '\r' && *p != ',';
+  };
+  while (p < end && is_space(*p)) ++p;
+  if (!id(u) || !sep() || !id(v)) return nullptr;
+  for (int c = 2; c < cfg.columns; ++c) {
+    if (!sep()) return nullptr;
+    const char* s = p;
+    while (p < end && !is_space(*p) && *p != ',' && *p != '\r' && *p != '\n') ++p;
+    if (c == cfg.weight_col) {
+      if (cfg.integer_weights) {
+        std::int64_t x = 0;
+        const auto r = std::from_chars(s, p, x);
+        if (r.ec != std::errc() || r.ptr != p) return nullptr;
+        w = static_cast<float>(x);
+      } else {
+        const auto r = std::from_chars(s, p, w);
+        if (r.ec != std::errc() || r.ptr != p || !std::isfinite(w)) return nullptr;
+      }
+    } else if (c == cfg.time_col) {
+      const auto r = std::from_chars(s, p, t);
+      if (r.ec != std::errc() || r.ptr != p) return nullptr;
+    }
+  }
+  while (p < end && (is_space(*p) || *p == '\r')) ++p;
+  if (p == end) return p;
+  return *p == '\n' ? p + 1 : nullptr;
+}
+
 // Parses the lines of [p, end); stops at the first bad line (o.err set).
 template <class Ids>
 void scan_range(const char* p, const char* end, const ScanConfig& cfg, const Ids& ids, ChunkOut& o) {
   constexpr int kMax = 8;
+  constexpr bool kFast = std::is_same_v<Ids, IntIds>;
   std::string_view f[kMax];
   const bool mm = cfg.matrix_market;
   const char* what_src = mm ? "row" : "source";
   const char* what_dst = mm ? "column" : "target";
-  std::int64_t u = 0, v = 0, t = 0;
+  const bool has_w = cfg.weight_col >= 0, has_t = cfg.time_col >= 0;
+  // About one edge per 8 bytes of a 2-column list; fewer for longer lines.
+  const auto guess = static_cast<std::size_t>(end - p) / static_cast<std::size_t>(4 * cfg.columns) + 16;
+  o.src.reserve(guess);
+  o.dst.reserve(guess);
+  if (has_w) o.w.reserve(guess);
+  if (has_t) o.t.reserve(guess);
+  std::int64_t u = 0, v = 0, t = 0, max_id = o.max_id;
   float w = 0;
+  auto push = [&] {
+    o.src.push_back(static_cast<node_t>(u));
+    o.dst.push_back(static_cast<node_t>(v));
+    if (has_w) o.w.push_back(w);
+    if (has_t) o.t.push_back(t);
+    max_id = std::max(max_id, std::max(u, v));
+  };
   while (p < end) {
+    if constexpr (kFast) {
+      if (const char* next = fast_line(p, end, cfg, u, v, w, t)) {
+        ++o.lines;
+        p = next;
+        push();
+        continue;
+      }
+    }
     const char* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
     const char* le = nl ? nl : end;
     ++o.lines;
@@ -169,26 +288,17 @@ void scan_range(const char* p, const char* end, const ScanConfig& cfg, const Ids
     if (k != cfg.columns) {
       o.err = column_count_error(k, cfg);
       o.err_line = o.lines;
-      return;
+      break;
     }
-    if (!ids(f[0], what_src, u, o.err) || !ids(f[1], what_dst, v, o.err)) {
+    if (!ids(f[0], what_src, u, o.err) || !ids(f[1], what_dst, v, o.err) ||
+        (has_w && !parse_weight(f[cfg.weight_col], cfg, w, o.err)) ||
+        (has_t && !parse_time(f[cfg.time_col], t, o.err))) {
       o.err_line = o.lines;
-      return;
+      break;
     }
-    if (cfg.weight_col >= 0 && !parse_weight(f[cfg.weight_col], cfg, w, o.err)) {
-      o.err_line = o.lines;
-      return;
-    }
-    if (cfg.time_col >= 0 && !parse_time(f[cfg.time_col], t, o.err)) {
-      o.err_line = o.lines;
-      return;
-    }
-    o.src.push_back(static_cast<node_t>(u));
-    o.dst.push_back(static_cast<node_t>(v));
-    if (cfg.weight_col >= 0) o.w.push_back(w);
-    if (cfg.time_col >= 0) o.t.push_back(t);
-    o.max_id = std::max(o.max_id, std::max(u, v));
+    push();
   }
+  o.max_id = max_id;
 }
 
 template <class T>
@@ -225,8 +335,18 @@ int split_fields(std::string_view line, std::string_view* fields, int max) noexc
 }
 
 struct EdgeScanner::Impl {
-  std::unordered_map<std::string, node_t, TokenHash, std::equal_to<>> map;
+  NameTable names;
 };
+
+std::int64_t EdgeScanner::num_names() const noexcept { return static_cast<std::int64_t>(impl_->names.size()); }
+
+std::vector<std::string> EdgeScanner::take_names() {
+  std::vector<std::string> out;
+  out.reserve(impl_->names.size());
+  for (std::size_t i = 0; i < impl_->names.size(); ++i) out.emplace_back(impl_->names.name(i));
+  impl_->names = NameTable();
+  return out;
+}
 
 EdgeScanner::EdgeScanner(ScanConfig cfg) : cfg_(std::move(cfg)), impl_(std::make_shared<Impl>()) {
   if (cfg_.chunk_bytes < 1) cfg_.chunk_bytes = 1;
@@ -234,7 +354,7 @@ EdgeScanner::EdgeScanner(ScanConfig cfg) : cfg_(std::move(cfg)), impl_(std::make
 
 void EdgeScanner::feed_tokens(std::string_view text) {
   ChunkOut o;
-  scan_range(text.data(), text.data() + text.size(), cfg_, TokenIds{cfg_, impl_->map, names}, o);
+  scan_range(text.data(), text.data() + text.size(), cfg_, TokenIds{cfg_, impl_->names}, o);
   if (!o.err.empty()) throw IoError(cfg_.source, o.err, line_ + o.err_line);
   line_ += o.lines;
   max_id = std::max(max_id, o.max_id);
@@ -441,7 +561,7 @@ class EdgeListReader {
       e.dst = std::move(scanner_->dst);
       e.weight = std::move(scanner_->weight);
       e.time = std::move(scanner_->time);
-      out.node_names = std::move(scanner_->names);
+      out.node_names = scanner_->take_names();
       const std::int64_t seen =
           opt_.ids == IdFormat::tokens ? static_cast<std::int64_t>(out.node_names.size()) : scanner_->max_id + 1;
       e.n = declared >= 0 ? declared : seen;

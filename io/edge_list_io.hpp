@@ -160,7 +160,9 @@ class EdgeScanner {
   std::vector<float> weight;
   std::vector<std::int64_t> time;
   std::int64_t max_id = -1;
-  std::vector<std::string> names;  ///< tokens mode: id → token
+  /// Tokens mode: the number of names, and id → token (moved out).
+  std::int64_t num_names() const noexcept;
+  std::vector<std::string> take_names();
 
  private:
   struct Impl;

@@ -481,3 +481,87 @@ TEST_CASE("edge list: file_stem and dispatch helpers") {
   CHECK(is_matrix_market_path("a.mtx.gz"));
   CHECK_FALSE(is_matrix_market_path("a.edges"));
 }
+
+TEST_CASE("edge list: random spellings parse to the values written; a damaged line is reported at its number") {
+  Philox rng(77, 0);
+  const char* seps[] = {" ", "\t", ",", " , ", "  \t", "\t,"};
+  for (int round = 0; round < 60; ++round) {
+    const int cols = 2 + static_cast<int>(rng.bounded(3));
+    std::string text;
+    EdgeList want;
+    std::vector<std::size_t> data_line_start;  // offset of each data line
+    std::vector<std::int64_t> data_line_no;
+    std::int64_t line = 0;
+    auto id_text = [&](node_t x) {
+      switch (rng.bounded(4)) {
+        case 0: return "00" + std::to_string(x);
+        case 1: return "+" + std::to_string(x);
+        default: return std::to_string(x);
+      }
+    };
+    for (int i = 0; i < 300; ++i) {
+      if (rng.bounded(10) == 0) {
+        text += rng.bounded(2) ? "# comment 1 2\n" : "\n";
+        ++line;
+        continue;
+      }
+      const auto u = static_cast<node_t>(rng.bounded(1000)), v = static_cast<node_t>(rng.bounded(1000));
+      const std::string sep = seps[rng.bounded(6)];
+      data_line_start.push_back(text.size());
+      data_line_no.push_back(++line);
+      if (rng.bounded(4) == 0) text += " ";
+      text += id_text(u) + sep + id_text(v);
+      want.add(u, v);
+      if (cols >= 3) {
+        const float w = std::ldexp(rng.uniform_float() - 0.5f, static_cast<int>(rng.bounded(60)) - 30);
+        want.weight.push_back(w);
+        text += sep + (rng.bounded(2) ? fmt::format("{:.9g}", w) : fmt::format("{}", w));
+      }
+      if (cols == 4) {
+        const auto t = static_cast<std::int64_t>(rng.next_u64());
+        want.time.push_back(t);
+        text += sep + std::to_string(t);
+      }
+      if (rng.bounded(4) == 0) text += "  ";
+      text += rng.bounded(3) == 0 ? "\r\n" : "\n";
+    }
+    EdgeListReadOptions opt;
+    opt.chunk_bytes = 1 + rng.bounded(2000);
+    opt.block_bytes = 1 + rng.bounded(5000);
+    const auto got = parse_edge_list(text, opt);
+    REQUIRE(got.edges.src == want.src);
+    REQUIRE(got.edges.dst == want.dst);
+    REQUIRE(got.edges.weight.size() == want.weight.size());
+    CHECK(std::memcmp(got.edges.weight.data(), want.weight.data(), want.weight.size() * 4) == 0);
+    CHECK(got.edges.time == want.time);
+
+    // Damage one data line (not the first, which sets the column count).
+    const std::size_t k = 1 + rng.bounded(static_cast<std::uint32_t>(data_line_start.size() - 1));
+    std::string bad = text;
+    const std::size_t at = bad.find_first_not_of(' ', data_line_start[k]);
+    const std::size_t eol = bad.find('\n', at);
+    std::string expect;
+    switch (rng.bounded(4)) {
+      case 0:
+        bad.insert(at, "x");
+        expect = "is not an integer node id";
+        break;
+      case 1:
+        bad.insert(eol, " 5");
+        expect = "extra column";
+        break;
+      case 2:
+        bad.replace(at, eol - at, "7");
+        expect = "missing column";
+        break;
+      default:
+        bad.insert(at, "-");
+        expect = "negative node id";
+        break;
+    }
+    CAPTURE(bad.substr(at, eol - at + 2));
+    const auto msg = io_error_of([&] { parse_edge_list(bad, opt, "r"); });
+    CHECK_MESSAGE(contains(msg, fmt::format("r line {}: ", data_line_no[k])), msg);
+    CHECK_MESSAGE(contains(msg, expect), msg);
+  }
+}
