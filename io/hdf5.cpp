@@ -84,7 +84,7 @@ std::string Datatype::describe() const {
   switch (type_class()) {
     case H5T_INTEGER: return (is_signed() ? "int" : "uint") + std::to_string(bits);
     case H5T_FLOAT: return "float" + std::to_string(bits);
-    case H5T_STRING: return is_variable_string() ? "string" : "string" + std::to_string(size());
+    case H5T_STRING: return "string";
     case H5T_ENUM: return size() == 1 ? "bool/enum8" : "enum" + std::to_string(bits);
     case H5T_COMPOUND: return "compound";
     case H5T_ARRAY: return "array";
@@ -93,6 +93,14 @@ std::string Datatype::describe() const {
     case H5T_REFERENCE: return "reference";
     default: return "unknown";
   }
+}
+
+Datatype Datatype::fixed_string(std::size_t bytes) {
+  hid_t t = H5Tcopy(H5T_C_S1);
+  H5Tset_size(t, std::max<std::size_t>(1, bytes));
+  H5Tset_strpad(t, H5T_STR_NULLPAD);
+  H5Tset_cset(t, H5T_CSET_UTF8);
+  return Datatype(t);
 }
 
 Datatype Datatype::vlen_string() {
@@ -142,6 +150,13 @@ std::vector<std::string> read_string_values(hid_t ft, std::size_t n, const Where
     for (std::size_t i = 0; i < n; ++i) out.push_back(trim_fixed(buf.data() + i * sz, sz, pad));
   }
   return out;
+}
+
+// Strings side by side in `width`-byte slots, NUL-padded (HDF5's fixed-length layout).
+std::vector<char> pack_fixed(const std::vector<std::string>& v, std::size_t width) {
+  std::vector<char> buf(std::max<std::size_t>(1, v.size() * width), '\0');
+  for (std::size_t i = 0; i < v.size(); ++i) std::memcpy(buf.data() + i * width, v[i].data(), v[i].size());
+  return buf;
 }
 
 AttrValue read_attr_value(hid_t a, const Where& w, const std::string& name) {
@@ -201,9 +216,10 @@ void write_attr_value(hid_t obj, const Where& w, const std::string& name, const 
         } else if constexpr (std::is_same_v<T, double>) {
           make(H5T_IEEE_F64LE, Dataspace::simple({none, 0}), H5T_NATIVE_DOUBLE, &v);
         } else if constexpr (std::is_same_v<T, std::string>) {
-          Datatype st = Datatype::vlen_string();
-          const char* p = v.c_str();
-          make(st.id(), Dataspace::simple({none, 0}), st.id(), &p);
+          Datatype st = Datatype::fixed_string(v.size());
+          std::vector<char> buf(std::max<std::size_t>(1, v.size()), '\0');
+          std::memcpy(buf.data(), v.data(), v.size());
+          make(st.id(), Dataspace::simple({none, 0}), st.id(), buf.data());
         } else if constexpr (std::is_same_v<T, std::vector<std::int64_t>>) {
           const hsize_t d[1] = {v.size()};
           make(H5T_STD_I64LE, Dataspace::simple(d), H5T_NATIVE_INT64, v.data());
@@ -211,11 +227,12 @@ void write_attr_value(hid_t obj, const Where& w, const std::string& name, const 
           const hsize_t d[1] = {v.size()};
           make(H5T_IEEE_F64LE, Dataspace::simple(d), H5T_NATIVE_DOUBLE, v.data());
         } else {
-          Datatype st = Datatype::vlen_string();
-          std::vector<const char*> p;
-          for (const auto& s : v) p.push_back(s.c_str());
+          std::size_t width = 1;
+          for (const auto& s : v) width = std::max(width, s.size());
+          Datatype st = Datatype::fixed_string(width);
+          const std::vector<char> buf = pack_fixed(v, width);
           const hsize_t d[1] = {v.size()};
-          make(st.id(), Dataspace::simple(d), st.id(), p.data());
+          make(st.id(), Dataspace::simple(d), st.id(), buf.data());
         }
       },
       value);
@@ -863,7 +880,9 @@ Dataset write_strings(const Location& loc, const std::string& path, const std::v
                       const DatasetCreate& opt) {
   const Where w = loc.where().child(path);
   if (loc.exists(path)) w.fail("already exists");
-  Datatype st = Datatype::vlen_string();
+  std::size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  Datatype st = Datatype::fixed_string(width);
   const hsize_t dims[1] = {values.size()};
   Dataspace space = Dataspace::simple(dims);
   Handle dcpl = plist(H5P_DATASET_CREATE);
@@ -878,10 +897,8 @@ Dataset write_strings(const Location& loc, const std::string& path, const std::v
   hid_t d = H5Dcreate2(loc.id(), path.c_str(), st.id(), space.id(), lcpl.id(), dcpl.id(), H5P_DEFAULT);
   if (d < 0) w.fail_hdf5("cannot create dataset");
   Dataset ds(d, w);
-  std::vector<const char*> p;
-  p.reserve(values.size());
-  for (const auto& s : values) p.push_back(s.c_str());
-  if (!values.empty() && H5Dwrite(d, st.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0)
+  const std::vector<char> buf = pack_fixed(values, width);
+  if (!values.empty() && H5Dwrite(d, st.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()) < 0)
     w.fail_hdf5("cannot write strings");
   return ds;
 }

@@ -130,8 +130,10 @@ class Datatype {
   bool is_variable_string() const { return H5Tis_variable_str(h_.id()) > 0; }
   /// "int32", "uint8", "float64", "string", "bool/enum", "compound", ...
   std::string describe() const;
-  /// A variable-length UTF-8 string type.
+  /// A variable-length UTF-8 string type (for reading; sprig never writes them).
   static Datatype vlen_string();
+  /// A fixed-length UTF-8 string type of `bytes` bytes (≥ 1), NUL-padded.
+  static Datatype fixed_string(std::size_t bytes);
 
  private:
   Handle h_;
@@ -338,7 +340,10 @@ class Dataset {
   Where where_;
 };
 
-/// Creates a rank-1 dataset of variable-length UTF-8 strings.
+/// Creates a rank-1 dataset of fixed-length UTF-8 strings (as wide as the longest).
+/// sprig writes no variable-length strings: they live in HDF5's global heap,
+/// whose reader loops forever on some corrupt files (HDF5 1.10.8, found by the
+/// fuzz test); h5py and anndata read fixed-length strings as bytes and decode them.
 Dataset write_strings(const Location& loc, const std::string& path, const std::vector<std::string>& values,
                       const DatasetCreate& opt = {});
 

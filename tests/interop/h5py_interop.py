@@ -217,13 +217,18 @@ def check(path, expected_path):
             for an, av in spec.get("attrs", {}).items():
                 got = ds.attrs[an]
                 got = got.tolist() if isinstance(got, np.ndarray) else got
+                if isinstance(got, list):
+                    got = [g.decode() if isinstance(g, bytes) else g for g in got]
+                if isinstance(got, bytes):
+                    got = got.decode()
                 got = got.item() if isinstance(got, np.generic) else got
                 if got != av:
                     bad.append(f"{name} attribute {an}: h5py reads {got!r}, sprig wrote {av!r}")
         if "anndata_group" in exp:
             import scipy.sparse as sp
             g = f[exp["anndata_group"]]
-            if g.attrs["encoding-type"] != "csr_matrix":
+            enc = g.attrs["encoding-type"]
+            if (enc.decode() if isinstance(enc, bytes) else enc) != "csr_matrix":
                 bad.append("anndata group: encoding-type is not csr_matrix")
             shape = tuple(int(v) for v in g.attrs["shape"])
             a = sp.csr_matrix((g["data"][()], g["indices"][()], g["indptr"][()]), shape=shape)
