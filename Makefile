@@ -3,6 +3,8 @@
 #   make test   install missing packages, build and run the tests in release and sanitize
 #   make bench  build, then run the benchmarks' quick pass
 JOBS ?= $(shell nproc)
+# ccache hits across clones: paths under the checkout are hashed relative to it.
+export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: deps build run test test-release test-sanitize install bench clean
 
