@@ -1,0 +1,350 @@
+#include <sprig/metrics/centrality.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <numeric>
+#include <queue>
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
+#include <sprig/graph/error.hpp>
+#include <sprig/graph/parallel.hpp>
+#include <sprig/graph/random.hpp>
+#include <sprig/graph/transform.hpp>
+
+namespace sprig {
+
+// ---------------------------------------------------------------- PageRank
+
+PageRankResult pagerank(const Graph& g, const PageRankOptions& opt) {
+  SPRIG_EXPECTS(opt.damping >= 0 && opt.damping < 1, "pagerank: damping must be in [0, 1) (got {})", opt.damping);
+  SPRIG_EXPECTS(opt.tolerance > 0, "pagerank: tolerance must be > 0 (got {})", opt.tolerance);
+  SPRIG_EXPECTS(opt.max_iterations > 0, "pagerank: max_iterations must be > 0 (got {})", opt.max_iterations);
+  const node_t n = g.num_nodes();
+  PageRankResult r;
+  if (n == 0) {
+    r.converged = true;
+    return r;
+  }
+  const std::size_t N = static_cast<std::size_t>(n);
+  const bool weighted = opt.use_weights && g.weighted();
+  if (weighted)
+    for (float w : g.weights()) SPRIG_EXPECTS(w >= 0, "pagerank: weights must be >= 0 (got {})", w);
+
+  std::vector<double> p(N, 1.0 / static_cast<double>(n));
+  if (!opt.personalization.empty()) {
+    SPRIG_EXPECTS(opt.personalization.size() == N, "pagerank: personalization has {} values, the graph {} nodes",
+                  opt.personalization.size(), n);
+    double s = 0;
+    for (double x : opt.personalization) {
+      SPRIG_EXPECTS(x >= 0 && std::isfinite(x), "pagerank: personalization values must be finite and >= 0 (got {})", x);
+      s += x;
+    }
+    SPRIG_EXPECTS(s > 0, "pagerank: personalization must not be all zero");
+    for (std::size_t i = 0; i < N; ++i) p[i] = opt.personalization[i] / s;
+  }
+  const std::vector<double> uniform_q = opt.dangling == Dangling::uniform ? std::vector<double>(N, 1.0 / n) : std::vector<double>{};
+  const std::vector<double>& q = opt.dangling == Dangling::uniform ? uniform_q : p;
+
+  Graph transposed;
+  if (g.directed()) transposed = transpose(g);
+  const Graph& in = g.directed() ? transposed : g;
+
+  std::vector<double> inv(N);  // 1 / out-strength, 0 for dangling nodes
+  std::vector<char> dangling(N);
+  parallel_for(node_t{0}, n, [&](node_t u) {
+    double s = 0;
+    if (weighted)
+      for (float w : g.weights(u)) s += w;
+    else
+      s = static_cast<double>(g.degree(u));
+    dangling[u] = s <= 0;
+    inv[u] = s > 0 ? 1.0 / s : 0.0;
+  });
+
+  std::vector<double> x(N, 1.0 / static_cast<double>(n)), y(N), nx(N);
+  const double d = opt.damping;
+  for (int it = 1; it <= opt.max_iterations; ++it) {
+    parallel_for(std::size_t{0}, N, [&](std::size_t u) { y[u] = x[u] * inv[u]; });
+    const double D = parallel_sum<double>(N, [&](std::size_t u) { return dangling[u] ? x[u] : 0.0; });
+    parallel_for(
+        node_t{0}, n,
+        [&](node_t v) {
+          const auto nb = in.neighbors(v);
+          double s = 0;
+          if (weighted) {
+            const auto w = in.weights(v);
+            for (std::size_t k = 0; k < nb.size(); ++k) s += y[nb[k]] * static_cast<double>(w[k]);
+          } else {
+            for (node_t u : nb) s += y[u];
+          }
+          nx[v] = (1 - d) * p[v] + d * (s + D * q[v]);
+        },
+        512);
+    double change = 0;
+    switch (opt.norm) {
+      case Norm::l1: change = parallel_sum<double>(N, [&](std::size_t i) { return std::abs(nx[i] - x[i]); }); break;
+      case Norm::l2:
+        change = std::sqrt(parallel_sum<double>(N, [&](std::size_t i) { return (nx[i] - x[i]) * (nx[i] - x[i]); }));
+        break;
+      case Norm::linf:
+        for (std::size_t i = 0; i < N; ++i) change = std::max(change, std::abs(nx[i] - x[i]));
+        break;
+    }
+    x.swap(nx);
+    r.iterations = it;
+    r.change = change;
+    report(opt.progress, "pagerank", static_cast<std::uint64_t>(it), static_cast<std::uint64_t>(opt.max_iterations));
+    if (change < opt.tolerance) {
+      r.converged = true;
+      break;
+    }
+  }
+  const double total = parallel_sum<double>(N, [&](std::size_t i) { return x[i]; });
+  for (double& v : x) v /= total;
+  r.rank = std::move(x);
+  return r;
+}
+
+// ---------------------------------------------------------------- shortest paths
+
+namespace {
+
+inline bool same_length(double a, double b) {
+  return std::abs(a - b) <= 1e-10 * std::max(std::abs(a), std::abs(b));
+}
+
+void check_lengths(const Graph& g, const char* what) {
+  for (float w : g.weights())
+    SPRIG_EXPECTS(w > 0 && std::isfinite(w), "{}: weights are path lengths and must be finite and > 0 (got {})", what, w);
+}
+
+// Single-source shortest paths; `order` receives the reached nodes in
+// non-decreasing distance (the source first). dist is -1 (unweighted) / +inf
+// for unreached nodes; the caller resets the entries of `order` after use.
+struct Sssp {
+  std::vector<double> dist;
+  std::vector<node_t> order;
+  std::vector<double> sigma, delta;
+  explicit Sssp(std::size_t n) : dist(n, std::numeric_limits<double>::infinity()), sigma(n, 0), delta(n, 0) {
+    order.reserve(n);
+  }
+  void run(const Graph& g, node_t s, bool weighted) {
+    order.clear();
+    dist[s] = 0;
+    order.push_back(s);
+    if (!weighted) {
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        const node_t v = order[i];
+        const double dv = dist[v] + 1;
+        for (node_t w : g.neighbors(v))
+          if (std::isinf(dist[w])) {
+            dist[w] = dv;
+            order.push_back(w);
+          }
+      }
+      return;
+    }
+    order.clear();
+    using Item = std::pair<double, node_t>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap;
+    heap.emplace(0.0, s);
+    std::vector<char>& done = done_;
+    if (done.size() < dist.size()) done.assign(dist.size(), 0);
+    while (!heap.empty()) {
+      const auto [dv, v] = heap.top();
+      heap.pop();
+      if (done[v] || dv > dist[v]) continue;
+      done[v] = 1;
+      order.push_back(v);
+      const auto nb = g.neighbors(v);
+      const auto wt = g.weights(v);
+      for (std::size_t k = 0; k < nb.size(); ++k) {
+        const node_t w = nb[k];
+        if (done[w]) continue;
+        const double alt = dv + static_cast<double>(wt[k]);
+        if (alt < dist[w] && !same_length(alt, dist[w])) {
+          dist[w] = alt;
+          heap.emplace(alt, w);
+        }
+      }
+    }
+    for (node_t v : order) done[v] = 0;
+  }
+  void reset() {
+    for (node_t v : order) {
+      dist[v] = std::numeric_limits<double>::infinity();
+      sigma[v] = 0;
+      delta[v] = 0;
+    }
+  }
+
+ private:
+  std::vector<char> done_;
+};
+
+// Is w a successor of v on a shortest path (d(w) = d(v) + len(v, w))?
+inline bool successor(const Sssp& s, node_t v, node_t w, double len, bool weighted) {
+  if (!weighted) return s.dist[w] == s.dist[v] + 1;
+  return !std::isinf(s.dist[w]) && s.dist[w] > s.dist[v] && same_length(s.dist[v] + len, s.dist[w]);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- betweenness
+
+std::vector<node_t> sample_sources(node_t n, node_t k, std::uint64_t seed) {
+  SPRIG_EXPECTS(k >= 0 && k <= n, "sample_sources: k must be in [0, n = {}] (got {})", n, k);
+  std::vector<node_t> ids(static_cast<std::size_t>(n));
+  std::iota(ids.begin(), ids.end(), node_t{0});
+  Philox rng(seed, 0);
+  for (node_t i = 0; i < k; ++i) {
+    const node_t j = i + static_cast<node_t>(rng.bounded(static_cast<std::uint32_t>(n - i)));
+    std::swap(ids[i], ids[j]);
+  }
+  ids.resize(static_cast<std::size_t>(k));
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::vector<double> betweenness(const Graph& g, const BetweennessOptions& opt) {
+  const node_t n = g.num_nodes();
+  const std::size_t N = static_cast<std::size_t>(n);
+  const bool weighted = opt.use_weights && g.weighted();
+  if (weighted) check_lengths(g, "betweenness");
+  std::vector<node_t> all;
+  if (opt.sources.empty()) {
+    all.resize(N);
+    std::iota(all.begin(), all.end(), node_t{0});
+  } else {
+    for (node_t s : opt.sources) SPRIG_EXPECTS(s >= 0 && s < n, "betweenness: source {} outside [0, n = {})", s, n);
+  }
+  const std::vector<node_t>& sources = opt.sources.empty() ? all : opt.sources;
+  std::vector<double> bc(N, 0.0);
+  const std::size_t S = sources.size();
+  if (S == 0) return bc;
+
+  // Fixed chunks of sources (independent of the thread count), run in waves.
+  constexpr std::size_t kWave = 16;
+  const std::size_t chunk = std::max<std::size_t>(1, (S + 255) / 256);
+  const std::size_t chunks = (S + chunk - 1) / chunk;
+  std::vector<std::vector<double>> partial(std::min(kWave, chunks));
+  for (std::size_t w0 = 0; w0 < chunks; w0 += kWave) {
+    const std::size_t w1 = std::min(chunks, w0 + kWave);
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(w0, w1, 1),
+        [&](const tbb::blocked_range<std::size_t>& r) {
+          for (std::size_t c = r.begin(); c != r.end(); ++c) {
+            auto& part = partial[c - w0];
+            part.assign(N, 0.0);
+            Sssp sp(N);
+            const std::size_t b = c * chunk, e = std::min(S, b + chunk);
+            for (std::size_t i = b; i < e; ++i) {
+              const node_t s = sources[i];
+              sp.run(g, s, weighted);
+              sp.sigma[s] = 1;
+              for (node_t v : sp.order) {  // path counts in distance order
+                const auto nb = g.neighbors(v);
+                const auto wt = g.weights(v);
+                for (std::size_t k = 0; k < nb.size(); ++k)
+                  if (successor(sp, v, nb[k], weighted ? wt[k] : 1.0, weighted)) sp.sigma[nb[k]] += sp.sigma[v];
+              }
+              for (std::size_t j = sp.order.size(); j-- > 0;) {  // dependencies, farthest first
+                const node_t v = sp.order[j];
+                const auto nb = g.neighbors(v);
+                const auto wt = g.weights(v);
+                double acc = 0;
+                for (std::size_t k = 0; k < nb.size(); ++k) {
+                  const node_t w = nb[k];
+                  if (successor(sp, v, w, weighted ? wt[k] : 1.0, weighted)) acc += (1.0 + sp.delta[w]) / sp.sigma[w];
+                }
+                sp.delta[v] = sp.sigma[v] * acc;
+                if (v != s) part[v] += sp.delta[v];
+              }
+              sp.reset();
+            }
+          }
+        },
+        tbb::simple_partitioner());
+    for (std::size_t c = w0; c < w1; ++c) {
+      const auto& part = partial[c - w0];
+      for (std::size_t v = 0; v < N; ++v) bc[v] += part[v];
+    }
+    report(opt.progress, "betweenness", static_cast<std::uint64_t>(std::min(S, w1 * chunk)), static_cast<std::uint64_t>(S));
+  }
+  double scale = 1.0;
+  if (!g.directed()) scale *= 0.5;
+  if (!opt.sources.empty()) scale *= static_cast<double>(n) / static_cast<double>(S);
+  if (opt.normalized && n > 2) {
+    const double pairs = static_cast<double>(n - 1) * static_cast<double>(n - 2);
+    scale /= g.directed() ? pairs : pairs / 2;
+  }
+  if (scale != 1.0)
+    for (double& v : bc) v *= scale;
+  return bc;
+}
+
+// ---------------------------------------------------------------- closeness
+
+namespace {
+template <class F>
+void for_each_source(const Graph& g, bool weighted, const ProgressFn& progress, const char* stage, F&& f) {
+  const node_t n = g.num_nodes();
+  const std::size_t N = static_cast<std::size_t>(n);
+  tbb::enumerable_thread_specific<Sssp> work([N] { return Sssp(N); });
+  const node_t block = std::max<node_t>(1, n / 100 + 1);
+  for (node_t b = 0; b < n; b += block) {
+    const node_t e = std::min(n, b + block);
+    parallel_for(
+        b, e,
+        [&](node_t v) {
+          Sssp& sp = work.local();
+          sp.run(g, v, weighted);
+          f(v, sp);
+          sp.reset();
+        },
+        4);
+    report(progress, stage, static_cast<std::uint64_t>(e), static_cast<std::uint64_t>(n));
+  }
+}
+}  // namespace
+
+std::vector<double> closeness(const Graph& g, const ClosenessOptions& opt) {
+  const node_t n = g.num_nodes();
+  const bool weighted = opt.use_weights && g.weighted();
+  if (weighted) check_lengths(g, "closeness");
+  std::vector<double> c(static_cast<std::size_t>(n));
+  for_each_source(g, weighted, opt.progress, "closeness", [&](node_t v, const Sssp& sp) {
+    double sum = 0;
+    for (node_t u : sp.order) sum += sp.dist[u];
+    const double r = static_cast<double>(sp.order.size());
+    if (r <= 1) {
+      c[v] = std::numeric_limits<double>::quiet_NaN();
+      return;
+    }
+    double x = (r - 1) / sum;
+    if (opt.wf_improved) x *= (r - 1) / static_cast<double>(n - 1);
+    c[v] = x;
+  });
+  return c;
+}
+
+std::vector<double> harmonic_centrality(const Graph& g, const HarmonicOptions& opt) {
+  const node_t n = g.num_nodes();
+  const bool weighted = opt.use_weights && g.weighted();
+  if (weighted) check_lengths(g, "harmonic_centrality");
+  std::vector<double> h(static_cast<std::size_t>(n));
+  for_each_source(g, weighted, opt.progress, "harmonic", [&](node_t v, const Sssp& sp) {
+    double sum = 0;
+    for (std::size_t i = 1; i < sp.order.size(); ++i) sum += 1.0 / sp.dist[sp.order[i]];
+    if (opt.normalized && n > 1) sum /= static_cast<double>(n - 1);
+    h[v] = sum;
+  });
+  return h;
+}
+
+}  // namespace sprig
