@@ -190,6 +190,15 @@ Walks random_walks_range(const Graph& g, const WalkOptions& opt, std::int64_t be
   const double env = std::max(1.0, inv_q);        // envelope over non-return candidates
   const double outlier_h = std::max(0.0, inv_p - env);  // return-edge excess above it
   const std::int64_t len = opt.length;
+  const double lo_bias = std::min(1.0, inv_q), hi_bias = std::max(1.0, inv_q);
+  // Is t→x an arc? t's row is hot (t was just visited); only when it is long
+  // does an undirected graph search x's row instead if that one is shorter.
+  const bool undirected = !g.directed();
+  auto neighbours_of_t = [&](node_t t, node_t x) {
+    const edge_t dt = off[t + 1] - off[t];
+    if (undirected && dt > 64 && off[x + 1] - off[x] < dt) return g.has_arc(x, t);
+    return g.has_arc(t, x);
+  };
 
   run_walks(out, begin, end, opt.progress, "walks", [&](std::int64_t i, node_t* row) {
     const auto start = static_cast<node_t>(i % n);
@@ -223,21 +232,29 @@ Walks random_walks_range(const Graph& g, const WalkOptions& opt, std::int64_t be
       const double main_area = env * wv;
       node_t next = -1;
       for (;;) {
-        if (out_area > 0 && rng.uniform() * (main_area + out_area) >= main_area) {
+        if (out_area > 0 && static_cast<double>(rng.uniform_float()) * (main_area + out_area) >= main_area) {
           next = t;
           break;
         }
         const edge_t c = first.sample(v, rng);
         if (c < 0) return;
         const node_t x = tgt[c];
-        double bias;
-        if (x == t)
-          bias = inv_p;
-        else if (g.has_arc(t, x))
-          bias = 1.0;
-        else
-          bias = inv_q;
-        if (bias >= env || rng.uniform() * env < bias) {
+        if (x == t) {
+          if (inv_p >= env || static_cast<double>(rng.uniform_float()) * env < inv_p) {
+            next = x;
+            break;
+          }
+          continue;
+        }
+        // The dart's height decides without the membership test when it lies
+        // below both possible biases (1, 1/q) or above both.
+        const double y = static_cast<double>(rng.uniform_float()) * env;
+        if (y < lo_bias) {
+          next = x;
+          break;
+        }
+        if (y >= hi_bias) continue;
+        if ((neighbours_of_t(t, x) ? 1.0 : inv_q) > y) {
           next = x;
           break;
         }
