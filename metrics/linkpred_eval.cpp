@@ -44,23 +44,39 @@ double auc_sorted_neg(std::span<const double> pos, const std::vector<double>& ne
   return static_cast<double>(twice_u) / (2.0 * static_cast<double>(pos.size()) * static_cast<double>(neg_asc.size()));
 }
 
-// AP of positives and negatives both sorted descending.
-double ap_sorted(const std::vector<double>& pos_desc, const std::vector<double>& neg_desc) {
+// AP (scikit-learn's step sum) and AUC (exact, 2·U in integers) of positives
+// and negatives both sorted descending, in one walk over the distinct thresholds.
+struct ApAuc {
+  double ap = 0, auc = 0;
+};
+ApAuc ap_auc_sorted(const std::vector<double>& pos_desc, const std::vector<double>& neg_desc) {
   const std::size_t P = pos_desc.size(), N = neg_desc.size();
   std::size_t i = 0, j = 0, prev_tp = 0;
   double ap = 0;
+  std::int64_t twice_u = 0;
   while (i < P) {  // once every positive is in, recall stops growing
     double t = pos_desc[i];
     if (j < N && neg_desc[j] > t) t = neg_desc[j];
+    const std::size_t i0 = i, j0 = j;
     while (i < P && pos_desc[i] == t) ++i;
     while (j < N && neg_desc[j] == t) ++j;
+    // Positives at t beat the N − j negatives below t and tie with the j − j0 at t.
+    twice_u += static_cast<std::int64_t>(i - i0) * static_cast<std::int64_t>(2 * (N - j) + (j - j0));
     if (i > prev_tp) {
       const double precision = static_cast<double>(i) / static_cast<double>(i + j);
       ap += (static_cast<double>(i - prev_tp) / static_cast<double>(P)) * precision;
       prev_tp = i;
     }
   }
-  return ap;
+  ApAuc r;
+  r.ap = ap;
+  r.auc = N > 0 && P > 0 ? static_cast<double>(twice_u) / (2.0 * static_cast<double>(P) * static_cast<double>(N))
+                         : kNaN;
+  return r;
+}
+
+double ap_sorted(const std::vector<double>& pos_desc, const std::vector<double>& neg_desc) {
+  return ap_auc_sorted(pos_desc, neg_desc).ap;
 }
 
 double hits_impl(std::span<const double> pos, std::span<const double> neg, std::int64_t k) {
@@ -142,13 +158,9 @@ LinkEvalResult evaluate_link_prediction(std::span<const double> pos, std::span<c
   r.num_pos = pos.size();
   r.num_neg = neg.size();
   const auto neg_desc = sorted_copy(neg, true);
-  r.ap = ap_sorted(sorted_copy(pos, true), neg_desc);
-  if (!neg.empty()) {
-    std::vector<double> neg_asc(neg_desc.rbegin(), neg_desc.rend());
-    r.auc = auc_sorted_neg(pos, neg_asc);
-  } else {
-    r.auc = kNaN;
-  }
+  const auto both = ap_auc_sorted(sorted_copy(pos, true), neg_desc);
+  r.ap = both.ap;
+  r.auc = both.auc;
   r.hits_k = opt.hits_k;
   for (auto k : opt.hits_k) {
     if (static_cast<std::uint64_t>(neg_desc.size()) < static_cast<std::uint64_t>(k)) {
@@ -218,9 +230,9 @@ std::vector<NodeLinkEval> evaluate_link_prediction_per_node(std::span<const node
     }
     e.num_pos = ps.size();
     e.num_neg = ns.size();
-    const auto neg_desc = sorted_copy(ns, true);
-    e.ap = ap_sorted(sorted_copy(ps, true), neg_desc);
-    e.auc = ns.empty() ? kNaN : auc_sorted_neg(ps, std::vector<double>(neg_desc.rbegin(), neg_desc.rend()));
+    const auto both = ap_auc_sorted(sorted_copy(ps, true), sorted_copy(ns, true));
+    e.ap = both.ap;
+    e.auc = both.auc;
     for (auto kk : opt.hits_k) e.hits.push_back(hits_impl(ps, ns, kk));
     e.mrr = k > 0 ? rr / static_cast<double>(ps.size()) : kNaN;
     out.push_back(std::move(e));
