@@ -3,6 +3,8 @@
 
 #include <sprig/io/edge_list_io.hpp>
 #include <sprig/io/graph_source.hpp>
+#include <sprig/io/hdf5_graph.hpp>
+#include <sprig/io/labels.hpp>
 
 #include "common.hpp"
 
@@ -15,6 +17,8 @@ void register_convert(CLI::App& app) {
       "in the format its extension names:\n"
       "  .edges .txt .tsv .csv  edge list 'u v [w]' with a '# NAME: ...' header\n"
       "  .mtx                   Matrix Market coordinate (symmetric when undirected)\n"
+      "  .h5 .h5ad              HDF5, sprig-graph layout (docs/hdf5-layout.md); --level is\n"
+      "                         its deflate level, --labels adds /nodes/labels\n"
       "  + .gz                  gzip-compressed (e.g. g.edges.gz, g.mtx.gz)\n"
       "Self-loops and duplicate edges are removed while building unless\n"
       "--keep-self-loops / --keep-duplicates. OUT is written to a temporary file\n"
@@ -22,9 +26,11 @@ void register_convert(CLI::App& app) {
       "Examples:\n"
       "  sprig convert data/karate.edges.gz karate.mtx\n"
       "  sprig convert karate.mtx karate.edges\n"
+      "  sprig convert data/football.edges.gz football.h5 --labels data/football.labels\n"
+      "  sprig convert football.h5 football.edges.gz\n"
       "  sprig convert rmat:16:16 rmat16.edges.gz --seed 7");
   struct Args {
-    std::string in, out, name;
+    std::string in, out, name, labels;
     GraphFlags flags;
     bool keep_self_loops = false, keep_duplicates = false;
     int level = 6;
@@ -34,6 +40,7 @@ void register_convert(CLI::App& app) {
   sub->add_option("OUT", a->out, "the output file; its extension picks the format")->required();
   sub->add_option("--name", a->name, "graph name written in the header (default: OUT's stem)");
   sub->add_option("--level", a->level, "gzip level for .gz outputs (0-9)")->check(CLI::Range(0, 9))->capture_default_str();
+  sub->add_option("--labels", a->labels, "node label file (id label), stored as /nodes/labels in .h5 outputs");
   sub->add_flag("--keep-self-loops", a->keep_self_loops, "keep edges u-u");
   sub->add_flag("--keep-duplicates", a->keep_duplicates, "keep parallel edges");
   add_graph_flags(sub, a->flags);
@@ -48,11 +55,29 @@ void register_convert(CLI::App& app) {
     w.edge_list.name = a->name.empty() ? file_stem(a->out) : a->name;
     w.edge_list.level = a->level;
     w.edge_list.progress = src.progress;
-    write_graph(a->out, g, w);
+    const bool hdf5 = is_hdf5_path(a->out);
+    if (hdf5) {
+      GraphData data;
+      data.name = w.edge_list.name;
+      if (!a->labels.empty()) {
+        LabelReadOptions lo;
+        lo.nodes = g.num_nodes();
+        NodeLabels nl = read_labels(a->labels, lo);
+        data.nodes.labels = std::move(nl.label);
+        data.nodes.classes = std::move(nl.classes);
+      }
+      Hdf5WriteOptions h5;
+      h5.compression = a->level;
+      h5.created_by = "sprig convert";
+      write_hdf5(a->out, g, data, h5);
+    } else {
+      SPRIG_EXPECTS(a->labels.empty(), "convert: --labels needs an .h5 output (got {})", a->out);
+      write_graph(a->out, g, w);
+    }
     nlohmann::ordered_json report;
     report["input"] = a->in;
     report["output"] = a->out;
-    report["format"] = is_matrix_market_path(a->out) ? "matrix market" : "edge list";
+    report["format"] = hdf5 ? "hdf5" : is_matrix_market_path(a->out) ? "matrix market" : "edge list";
     report["nodes"] = g.num_nodes();
     report["edges"] = g.num_edges();
     report["directed"] = g.directed();

@@ -2,6 +2,7 @@
 #include <string>
 
 #include <sprig/io/graph_source.hpp>
+#include <sprig/io/hdf5_graph.hpp>
 
 #include "common.hpp"
 #include "graph_summary.hpp"
@@ -19,7 +20,8 @@ void register_info(CLI::App& app) {
       "Examples:\n"
       "  sprig info data/karate.edges.gz\n"
       "  sprig info rmat:16:16 --seed 3 --json\n"
-      "  sprig info edges.txt --directed --nodes 1000");
+      "  sprig info edges.txt --directed --nodes 1000\n"
+      "  sprig info cells.h5ad:/obsp/connectivities   (HDF5: also lists the file's datasets)");
   auto source = std::make_shared<std::string>();
   auto flags = std::make_shared<GraphFlags>();
   sub->add_option("GRAPH", *source, kGraphHelp)->required();
@@ -31,6 +33,18 @@ void register_info(CLI::App& app) {
     nlohmann::ordered_json report;
     report["graph"] = *source;
     report.update(to_json(summarize(g, stats)));
+    if (is_hdf5_path(*source)) {  // what the file holds besides the graph
+      nlohmann::ordered_json contents;
+      for (const auto& e : list_hdf5(split_hdf5_path(*source).file)) {
+        if (e.is_group) continue;
+        std::string dims;
+        for (auto d : e.dims) dims += (dims.empty() ? "" : " x ") + std::to_string(d);
+        std::string filters;
+        for (const auto& f : e.filters) filters += (filters.empty() ? " " : "+") + f;
+        contents[e.path] = e.type + "[" + dims + "]" + filters + ", " + human_bytes(static_cast<double>(e.stored_bytes));
+      }
+      report["hdf5"] = contents;
+    }
     print_report(report);
   });
 }

@@ -9,6 +9,7 @@
 
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
+#include <sprig/io/hdf5_graph.hpp>
 #include <sprig/io/matrix_market.hpp>
 #include <sprig/io/text_source.hpp>
 
@@ -854,7 +855,17 @@ std::vector<std::string> read_node_names(const std::string& path) {
 }
 
 Graph read_graph(const std::string& path, const GraphReadOptions& opt, BuildStats* stats) {
-  // [HDF5] .h5 / .h5ad dispatch goes here, before the text formats (the HDF5 module adds it).
+  // [HDF5] .h5 / .h5ad (and file.h5ad:/group): the file holds a built CSR, read as stored.
+  if (is_hdf5_path(path)) {
+    Hdf5ReadOptions h5;
+    h5.directed = opt.read.directed;  // foreign CSR groups only
+    h5.block_bytes = opt.read.block_bytes;
+    h5.node_data = false;
+    h5.results = false;
+    Graph g = std::move(read_hdf5(path, h5).graph);
+    if (stats) *stats = BuildStats{g.num_edges(), 0, 0};
+    return g;
+  }
   if (is_matrix_market_path(path)) {
     MatrixMarketReadOptions mm;
     mm.directed = opt.read.directed;
@@ -867,7 +878,15 @@ Graph read_graph(const std::string& path, const GraphReadOptions& opt, BuildStat
 }
 
 void write_graph(const std::string& path, const Graph& g, const GraphWriteOptions& opt) {
-  // [HDF5] .h5 dispatch goes here (the HDF5 module adds it).
+  // [HDF5] .h5: the sprig-graph layout, deflate level from opt.edge_list.level.
+  if (is_hdf5_path(path)) {
+    GraphData data;
+    data.name = opt.edge_list.name;
+    Hdf5WriteOptions h5;
+    h5.compression = opt.edge_list.level;
+    write_hdf5(split_hdf5_path(path).file, g, data, h5);
+    return;
+  }
   if (is_matrix_market_path(path)) {
     MatrixMarketWriteOptions mm;
     mm.comment = opt.edge_list.name;

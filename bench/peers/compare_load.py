@@ -41,8 +41,8 @@ def main():
                                               "--trials", str(args.trials)],
                                              check=True, capture_output=True, text=True).stdout)
             os.remove(h5)
-            s, p = ours["read_hdf5"]["median"], peer["median_s"]
-            seq, cat = ours["seq_read"]["median"], peer["cat_median_s"]
+            s, p = ours["read_hdf5"]["median_s"], peer["median_s"]
+            seq, cat = ours["seq_read"]["median_s"], peer["cat_median_s"]
             rows.append(f"| {name} | {ours['nodes']:,} | {ours['arcs']:,} | {level} | {ours['file_bytes'] / 2**20:.1f} MiB "
                         f"| {s * 1e3:.1f} ms | {p * 1e3:.1f} ms | {p / s:.2f}× | {seq * 1e3:.1f} ms | {cat * 1e3:.1f} ms "
                         f"| {s / seq:.2f}× |")
