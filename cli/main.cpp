@@ -25,6 +25,10 @@ void register_linkpred(CLI::App& app);
 void register_run(CLI::App& app);
 void register_embed(CLI::App& app);
 void register_walks(CLI::App& app);
+void register_stats(CLI::App& app);
+void register_centrality(CLI::App& app);
+void register_communities(CLI::App& app);
+void register_wl(CLI::App& app);
 }  // namespace sprig::cli
 
 int main(int argc, char** argv) {
@@ -47,6 +51,10 @@ int main(int argc, char** argv) {
   register_run(app);
   register_embed(app);
   register_walks(app);
+  register_stats(app);
+  register_centrality(app);
+  register_communities(app);
+  register_wl(app);
 
   try {
     app.parse(argc, argv);

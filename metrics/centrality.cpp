@@ -115,6 +115,7 @@ PageRankResult pagerank(const Graph& g, const PageRankOptions& opt) {
 namespace {
 
 inline bool same_length(double a, double b) {
+  if (std::isinf(a) || std::isinf(b)) return a == b;
   return std::abs(a - b) <= 1e-10 * std::max(std::abs(a), std::abs(b));
 }
 

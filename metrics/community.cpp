@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include <sprig/graph/error.hpp>
@@ -105,17 +106,27 @@ CommunityResult louvain(const Graph& g, const LouvainOptions& opt) {
     return res;
   }
   const double gamma = opt.resolution;
-
+  const LevelGraph L0 = L;
+  CommunityResult best;
+  best.modularity = -std::numeric_limits<double>::infinity();
+  std::vector<node_t> start;  // round > 0: the previous partition seeds level 0
+  int round_offset = 0;
+  for (int round = 0; round < opt.max_rounds; ++round) {
+  L = L0;
+  std::iota(member.begin(), member.end(), node_t{0});
+  res = CommunityResult{};
   for (int level = 0; level < opt.max_levels; ++level) {
     const node_t n = L.n();
     std::vector<node_t> comm(static_cast<std::size_t>(n));
     std::iota(comm.begin(), comm.end(), node_t{0});
-    std::vector<double> tot(L.k);  // total strength of each community
+    if (level == 0 && !start.empty()) comm = start;
+    std::vector<double> tot(static_cast<std::size_t>(n), 0.0);  // total strength of each community
+    for (node_t v = 0; v < n; ++v) tot[comm[v]] += L.k[v];
     // seeded visiting order
     std::vector<node_t> order(static_cast<std::size_t>(n));
     std::iota(order.begin(), order.end(), node_t{0});
     {
-      Philox rng(opt.seed, static_cast<std::uint64_t>(level));
+      Philox rng(opt.seed, static_cast<std::uint64_t>(round_offset + level));
       for (node_t i = n - 1; i > 0; --i) std::swap(order[i], order[rng.bounded(static_cast<std::uint32_t>(i + 1))]);
     }
     std::vector<double> to(static_cast<std::size_t>(n), 0);  // weight from the current node to each community
@@ -161,7 +172,7 @@ CommunityResult louvain(const Graph& g, const LouvainOptions& opt) {
     res.level_membership.push_back(member);
     ++res.levels;
     report(opt.progress, "louvain", static_cast<std::uint64_t>(level + 1), 0);
-    if (!moved_any || nc == n) break;
+    if ((!moved_any && !(level == 0 && !start.empty())) || nc == n) break;
     LevelGraph Q;
     Q.loop.assign(static_cast<std::size_t>(nc), 0);
     Q.k.assign(static_cast<std::size_t>(nc), 0);
@@ -198,7 +209,12 @@ CommunityResult louvain(const Graph& g, const LouvainOptions& opt) {
   res.membership = member;
   res.count = canonical_membership(res.membership);
   res.modularity = modularity(g, res.membership, opt.resolution, opt.use_weights);
-  return res;
+  round_offset += res.levels;
+  if (res.modularity <= best.modularity + 1e-13) break;  // this round found nothing better
+  best = std::move(res);
+  start = best.membership;
+  }
+  return best;
 }
 
 }  // namespace sprig

@@ -16,7 +16,11 @@
 // pass moves nothing; then communities are aggregated and the next level
 // runs on the quotient graph. The local moving is sequential by design, so
 // the result depends only on the graph and the seed — identical for any
-// thread count. Communities are numbered by their smallest node.
+// thread count. Communities are numbered by their smallest node. The whole
+// multilevel run is then repeated, level 0 starting from the previous
+// partition instead of singletons, while modularity improves (max_rounds):
+// nodes misplaced by an early coarsening can still move, which lifts
+// modularity above a single Louvain run at the cost of a few more passes.
 //
 // Cost O(m) per pass (a few passes per level, a few levels), memory O(n + m).
 // Undirected graphs only (symmetrize() a directed one). Thread-safe.
@@ -42,6 +46,7 @@ struct LouvainOptions {
   int max_levels = 64;
   int max_passes = 1000;     ///< per level
   double min_gain = 1e-12;   ///< a move must improve the objective by more than this (relative to 2m)
+  int max_rounds = 10;       ///< Louvain rounds, each seeded with the previous partition (1: plain Louvain)
   ProgressFn progress;       ///< stage "louvain", once per level
 };
 

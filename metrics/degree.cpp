@@ -240,13 +240,12 @@ Candidate search_xmin(const std::vector<double>& xs, KsPoints mode) {
   Candidate best{1, std::numeric_limits<double>::max(), 0, xs.front()};
   bool any = false;
   if (mode == KsPoints::observed) {
-    // plfit's loop, reproduced position for position (the two largest distinct
-    // values are never candidates).
+    // The loop of plfit as bundled with igraph 0.10, reproduced position for
+    // position: candidates start before the last run of the largest value.
     std::size_t end_xmin = n - 1;
-    double prev = xs[end_xmin];
-    while (xs[end_xmin] == prev && end_xmin > 0) --end_xmin;
-    prev = xs[end_xmin];
-    while (xs[end_xmin] == prev && end_xmin > 0) --end_xmin;
+    const double prev_top = xs[end_xmin];
+    while (xs[end_xmin] == prev_top && end_xmin > 0) --end_xmin;
+    double prev;
     std::size_t px = 0;
     prev = 0;
     while (px < end_xmin) {

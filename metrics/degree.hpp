@@ -9,7 +9,7 @@
 // between the tail's empirical CDF and the fitted one. Two rules for D:
 //  - KsPoints::observed (default): igraph's power_law_fit (the plfit library,
 //    Nepusz): candidates and evaluation points are the observed values, the
-//    two largest distinct values are never candidates, and for fewer than 50
+//    largest value is never a candidate, and for fewer than 50
 //    data points the finite-size correction α ← α(n−1)/n + 1/n is applied.
 //    This is the rule the tests check against igraph (α to 1e-6, same x_min).
 //  - KsPoints::all_integers: CSN's reference MATLAB code: D is evaluated at

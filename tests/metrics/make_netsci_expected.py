@@ -2,11 +2,11 @@
 """Expected values for tests/metrics/netsci_*_test.cpp, computed with Debian's
 python3-igraph (0.10) and python3-networkx (2.8) on the graphs in data/.
 
-Run from the repository root:  /usr/bin/python3 tests/metrics/make_netsci_expected.py
+Run from the repository root:  /usr/bin/python3 tests/metrics/make_netsci_expected.py [GRAPH...]
 Writes tests/data/netsci_expected/<graph>.json. Nothing here is used at test
 time except the JSON it writes; rerun it if the graphs in data/ change.
 """
-import gzip, json, os, sys
+import gzip, json, os, random, statistics, sys
 from collections import Counter
 
 import igraph as ig
@@ -46,6 +46,26 @@ def labels(name):
         a, b = ln.split()
         out[int(a)] = b
     return out
+
+
+def finite(x):
+    """NaN (igraph's closeness of an isolated node) is not JSON: write null."""
+    if isinstance(x, float) and x != x:
+        return None
+    if isinstance(x, list):
+        return [finite(y) for y in x]
+    if isinstance(x, dict):
+        return {k: finite(v) for k, v in x.items()}
+    return x
+
+
+def multilevel_stats(g, weights=None, runs=30):
+    """community_multilevel is randomized: its modularity over `runs` seeds (median, max)."""
+    qs = []
+    for seed in range(runs):
+        random.seed(seed)  # python-igraph draws from Python's random module
+        qs.append(g.community_multilevel(weights=weights).modularity)
+    return {"median": statistics.median(qs), "max": max(qs), "min": min(qs), "runs": runs}
 
 
 def canon(comps):
@@ -107,7 +127,7 @@ def common_measures(g, G, weighted, name):
 
 def main():
     os.makedirs(OUT, exist_ok=True)
-    for name in ["karate", "dolphins", "lesmis", "football", "polbooks", "polblogs"]:
+    for name in sys.argv[1:] or ["karate", "dolphins", "lesmis", "football", "polbooks", "polblogs"]:
         n, directed, edges, weights = read(name)
         g = ig.Graph(n=n, edges=edges, directed=directed)
         if weights:
@@ -128,11 +148,13 @@ def main():
             res["undirected"] = undirected_measures(gu, Gu, False)
             res["undirected"]["wl"] = wl(Gu)
             res["undirected"]["louvain_modularity_igraph"] = gu.community_multilevel().modularity
+            res["undirected"]["multilevel"] = multilevel_stats(gu)
         else:
             res.update(undirected_measures(g, G, bool(weights)))
             res["wl"] = wl(G)
             res["louvain_modularity_igraph"] = g.community_multilevel(weights="weight" if weights else None).modularity
             res["louvain_modularity_igraph_unweighted"] = g.community_multilevel().modularity
+            res["multilevel"] = multilevel_stats(g, "weight" if weights else None)
         lab = labels(name)
         if lab is not None:
             values = [lab[v] for v in range(n)]
@@ -144,7 +166,7 @@ def main():
             gm = g.as_undirected(mode="collapse") if directed else g
             res["label_modularity"] = gm.modularity(part)
         with open(os.path.join(OUT, name + ".json"), "w") as f:
-            json.dump(res, f, indent=None, separators=(",", ":"))
+            json.dump(finite(res), f, allow_nan=False, indent=None, separators=(",", ":"))
             f.write("\n")
         print(name, "ok", file=sys.stderr)
 
