@@ -1,0 +1,132 @@
+// sprig-bench netsci: the first measures a network scientist computes —
+// triangles, local clustering, k-core, components, PageRank, betweenness,
+// Louvain, power-law fit — each timed (warm-up, then trials, median) on one
+// graph; undirected measures run on the symmetrized graph.
+// Peer: bench/peers/netsci_igraph.py runs the same workloads through
+// python-igraph on the same file; RESULTS.md puts both side by side.
+// Betweenness on large graphs: --betweenness-sources K times K fixed sources
+// (the first K node ids, so the peer can time the same work through
+// igraph's exact betweenness with a time cap and scale).
+// --verify: every measure run again on 1 thread must give identical results.
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include <sprig/graph/components.hpp>
+#include <sprig/graph/error.hpp>
+#include <sprig/graph/parallel.hpp>
+#include <sprig/graph/transform.hpp>
+#include <sprig/io/graph_source.hpp>
+#include <sprig/metrics/centrality.hpp>
+#include <sprig/metrics/clustering.hpp>
+#include <sprig/metrics/community.hpp>
+#include <sprig/metrics/components.hpp>
+#include <sprig/metrics/degree.hpp>
+#include <sprig/metrics/kcore.hpp>
+
+#include "bench.hpp"
+
+namespace sprig::bench {
+namespace {
+
+struct NetsciBench {
+  std::string measures = "triangles,clustering,kcore,components,pagerank,betweenness,louvain,powerlaw";
+  node_t betweenness_sources = 0;  // 0: exact (all sources)
+};
+
+NetsciBench& no() {
+  static NetsciBench o;
+  return o;
+}
+
+void run() {
+  const BenchOptions& o = options();
+  GraphSourceOptions so;
+  so.seed = o.seed;
+  if (o.directed) so.directed = true;
+  if (o.nodes > 0) so.nodes = o.nodes;
+  const Graph g = load_graph(o.graph, so);
+  Graph sym;
+  if (g.directed()) sym = symmetrize(g);
+  const Graph& u = g.directed() ? sym : g;
+
+  std::vector<std::string> list;
+  {
+    std::stringstream ss(no().measures);
+    std::string item;
+    while (std::getline(ss, item, ',')) list.push_back(item);
+  }
+  nlohmann::ordered_json r;
+  r["kernel"] = "netsci";
+  r["graph"] = o.graph;
+  r["nodes"] = g.num_nodes();
+  r["edges"] = g.num_edges();
+  r["directed"] = g.directed();
+  r["threads"] = o.threads;
+  nlohmann::ordered_json times;
+  std::vector<node_t> bsrc;
+  if (no().betweenness_sources > 0) {
+    bsrc.resize(static_cast<std::size_t>(std::min(no().betweenness_sources, g.num_nodes())));
+    std::iota(bsrc.begin(), bsrc.end(), node_t{0});
+  }
+  for (const auto& m : list) {
+    std::function<std::string()> fn;  // returns a digest of the result for --verify
+    auto digest = [](const auto& v) {
+      std::string s;
+      s.reserve(v.size() * 8);
+      for (const auto& x : v) s.append(reinterpret_cast<const char*>(&x), sizeof(x));
+      return s;
+    };
+    if (m == "triangles") fn = [&] { return digest(triangles(u)); };
+    else if (m == "clustering") fn = [&] { return digest(local_clustering(u)); };
+    else if (m == "kcore") fn = [&] { return digest(core_numbers(u)); };
+    else if (m == "components") fn = [&] {
+      auto w = weak_components(g);
+      auto s = digest(w.component);
+      if (g.directed()) s += digest(strong_components(g).component);
+      return s;
+    };
+    else if (m == "pagerank") fn = [&] { return digest(pagerank(g, {.tolerance = 1e-10}).rank); };
+    else if (m == "betweenness") fn = [&] { return digest(betweenness(g, {.sources = bsrc})); };
+    else if (m == "louvain") fn = [&] { return digest(louvain(u, {.seed = o.seed}).membership); };
+    else if (m == "powerlaw") fn = [&] {
+      const auto d = degrees(g, DegreeMode::total);
+      const auto f = power_law_fit(d, {.compare_alternatives = false});
+      return digest(std::vector<double>{f.alpha, static_cast<double>(f.xmin)});
+    };
+    else throw InvalidArgument(fmt::format("netsci: unknown measure '{}'", m));
+    std::string out;
+    for (int i = 0; i < o.warmup; ++i) out = fn();
+    std::vector<double> secs;
+    for (int i = 0; i < o.trials; ++i) secs.push_back(time_once([&] { out = fn(); }));
+    nlohmann::ordered_json t = to_json(trial_stats(secs));
+    if (o.verify) {
+      const bool same = with_threads(1, fn) == out;
+      t["verify_same_as_1_thread"] = same;
+      if (!same) throw Error(fmt::format("netsci: {} differs from the 1-thread result", m));
+    }
+    times[m] = t;
+  }
+  if (!bsrc.empty()) r["betweenness_sources"] = bsrc.size();
+  r["time"] = times;
+  r["peak_rss_bytes"] = peak_rss_bytes();
+  emit(r);
+}
+
+void setup(CLI::App& app) {
+  auto* sub = app.add_subcommand("netsci", "Network-science measures (triangles ... power-law fit), igraph peer");
+  add_bench_flags(sub);
+  sub->add_option("--measures", no().measures, "comma-separated list")->capture_default_str();
+  sub->add_option("--betweenness-sources", no().betweenness_sources, "betweenness from the first K nodes as sources (0: exact)")
+      ->capture_default_str();
+  on_run(sub, run);
+}
+
+}  // namespace
+SPRIG_BENCH_KERNEL(netsci, setup);
+}  // namespace sprig::bench
