@@ -134,18 +134,14 @@ void intersect(std::span<const node_t> a, std::span<const node_t> b, Fn&& fn) {
     }
     return;
   }
+  // Both cursors advance without a data-dependent branch (the lists interleave
+  // unpredictably); only the rarer match takes one.
   std::size_t i = 0, j = 0;
   while (i < na && j < nb) {
     const node_t x = a[i], y = b[j];
-    if (x < y)
-      ++i;
-    else if (y < x)
-      ++j;
-    else {
-      fn(i, j);
-      ++i;
-      ++j;
-    }
+    if (x == y) fn(i, j);
+    i += static_cast<std::size_t>(x <= y);
+    j += static_cast<std::size_t>(y <= x);
   }
 }
 
@@ -534,7 +530,10 @@ std::vector<std::vector<double>> link_scores(const Graph& g, std::span<const Nod
     if (s == LinkScore::ppr) need_ppr = true;
     if (s == LinkScore::ppr_symmetric) need_ppr = need_ppr_back = true;
   }
-  const NodeTables tab = need_nbr ? make_tables(g, need_plain, need_w) : NodeTables{};
+  bool need_aara = false;
+  for (LinkScore s : scores)
+    need_aara = need_aara || s == LinkScore::adamic_adar || s == LinkScore::resource_allocation;
+  const NodeTables tab = need_nbr ? make_tables(g, need_plain && need_aara, need_w) : NodeTables{};
   tbb::enumerable_thread_specific<Workspace> tls;
   const bool heavy = need_walks || need_paths || need_sim || need_dist;
   const bool per_pair = need_nbr || heavy;
@@ -564,7 +563,7 @@ std::vector<std::vector<double>> link_scores(const Graph& g, std::span<const Nod
                 intersect(nu, nv, [&](std::size_t a, std::size_t b) {
                   const node_t x = nu[a];
                   st.cn += 1;
-                  if (need_plain) {
+                  if (need_aara) {
                     st.aa += tab.inv_log_deg[x];
                     st.ra += tab.inv_deg[x];
                   }
@@ -573,13 +572,17 @@ std::vector<std::vector<double>> link_scores(const Graph& g, std::span<const Nod
                   st.waa += ws * tab.inv_log1p_strength[x];
                   st.wra += ws * tab.inv_strength[x];
                 });
-              } else {
+              } else if (need_aara) {
                 intersect(nu, nv, [&](std::size_t a, std::size_t) {
                   const node_t x = nu[a];
                   st.cn += 1;
                   st.aa += tab.inv_log_deg[x];
                   st.ra += tab.inv_deg[x];
                 });
+              } else {
+                std::size_t c = 0;
+                intersect(nu, nv, [&](std::size_t, std::size_t) { ++c; });
+                st.cn = static_cast<double>(c);
               }
             }
             Workspace* w = heavy ? &tls.local() : nullptr;
