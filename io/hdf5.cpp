@@ -2,8 +2,12 @@
 #include <tbb/enumerable_thread_specific.h>
 #include <zlib.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
@@ -645,6 +649,166 @@ void shuffle_bytes(const unsigned char* in, unsigned char* out, std::size_t n_el
   }
 }
 
+// pread(2) until `n` bytes are in, or false (EOF, error).
+bool pread_full(int fd, unsigned char* dst, std::size_t n, std::uint64_t off) {
+  while (n > 0) {
+    const ssize_t r = ::pread(fd, dst, std::min<std::size_t>(n, std::size_t{1} << 30), static_cast<off_t>(off));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    dst += r;
+    off += static_cast<std::uint64_t>(r);
+    n -= static_cast<std::size_t>(r);
+  }
+  return true;
+}
+
+// Direct reads: when the file is open read-only through the default (sec2)
+// driver without a user block, the dataset's bytes sit at file offsets HDF5
+// tells us (H5Dget_offset for contiguous data, H5Dget_chunk_info_by_coord per
+// chunk). They are then read with pread(2) from the calling arena's threads —
+// and inflated and unshuffled in the same task — so neither the copy from the
+// page cache nor the decompression is serialized behind HDF5's single lock.
+// Returns false (nothing read) when the dataset does not qualify.
+bool read_direct(const Dataset& d, const Where& where, hid_t mem, std::size_t elem, unsigned char* dst,
+                 std::uint64_t first, std::uint64_t rows, const Geometry& g) {
+  const hsize_t total_rows = g.rows, cols = g.cols;
+  if (g.rank == 0) return false;
+  Handle fid(H5Iget_file_id(d.id()), H5Fclose);
+  if (!fid.valid()) return false;
+  unsigned intent = 0;
+  if (H5Fget_intent(fid.id(), &intent) < 0 || (intent & H5F_ACC_RDWR)) return false;
+  Handle fapl(H5Fget_access_plist(fid.id()), H5Pclose);
+  Handle fcpl(H5Fget_create_plist(fid.id()), H5Pclose);
+  hsize_t userblock = 1;
+  if (!fapl.valid() || !fcpl.valid() || H5Pget_driver(fapl.id()) != H5FD_SEC2 ||
+      H5Pget_userblock(fcpl.id(), &userblock) < 0 || userblock != 0)
+    return false;
+  Datatype ft(H5Dget_type(d.id()));
+  if (!ft.valid() || H5Tequal(ft.id(), mem) <= 0) return false;
+  Handle dcpl(H5Dget_create_plist(d.id()), H5Pclose);
+  if (!dcpl.valid() || H5Pget_external_count(dcpl.id()) != 0) return false;
+  const H5D_layout_t layout = H5Pget_layout(dcpl.id());
+  hsize_t file_bytes = 0;
+  if (H5Fget_filesize(fid.id(), &file_bytes) < 0) return false;
+  const std::size_t row_bytes = cols * elem;
+  const std::uint64_t end = first + rows;
+
+  struct Fd {
+    int fd;
+    ~Fd() {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+
+  if (layout == H5D_CONTIGUOUS) {
+    const haddr_t base = H5Dget_offset(d.id());
+    if (base == HADDR_UNDEF) {
+      H5Eclear2(H5E_DEFAULT);
+      return false;
+    }
+    const std::uint64_t off = base + first * row_bytes, n = rows * row_bytes;
+    if (off + n > file_bytes || off + n < off)
+      where.fail(fmt::format("data at bytes [{}, {}) lies beyond the end of the {}-byte file (truncated?)", off,
+                             off + n, file_bytes));
+    Fd f{::open(where.file->c_str(), O_RDONLY | O_CLOEXEC)};
+    if (f.fd < 0) return false;
+    const std::size_t piece = std::size_t{8} << 20;
+    std::atomic<bool> ok{true};
+    parallel_for<std::size_t>(
+        0, num_chunks(n, piece),
+        [&](std::size_t k) {
+          const std::uint64_t b = k * piece, len = std::min<std::uint64_t>(piece, n - b);
+          if (!pread_full(f.fd, dst + b, len, off + b)) ok = false;
+        },
+        1);
+    if (!ok) where.fail("short read of the data (file truncated or unreadable)");
+    return true;
+  }
+  if (layout != H5D_CHUNKED) return false;
+  RawPlan plan = raw_plan(d, mem, g);
+  hsize_t c[2] = {0, 0};
+  if (H5Pget_chunk(dcpl.id(), 2, c) != g.rank || (g.rank == 2 && c[1] != cols) || c[0] == 0) return false;
+  if (!plan.ok) {  // qualifies only without any filter
+    if (H5Pget_nfilters(dcpl.id()) != 0) return false;
+    plan = RawPlan{};
+    plan.chunk_rows = c[0];
+  }
+  const hsize_t cr = plan.chunk_rows;
+  const std::size_t chunk_elems = cr * cols, chunk_bytes = chunk_elems * elem;
+  const std::uint64_t c_first = first / cr, c_end = (end + cr - 1) / cr;
+  const std::size_t nchunks = c_end - c_first;
+  std::vector<haddr_t> addr(nchunks);
+  std::vector<hsize_t> size(nchunks);
+  std::vector<unsigned> mask(nchunks);
+  const std::uint64_t max_stored = compressBound(static_cast<uLong>(chunk_bytes)) + 64;
+  for (std::size_t k = 0; k < nchunks; ++k) {
+    hsize_t off[2] = {(c_first + k) * cr, 0};
+    if (H5Dget_chunk_info_by_coord(d.id(), off, &mask[k], &addr[k], &size[k]) < 0)
+      where.fail_hdf5(fmt::format("cannot locate chunk at row {}", off[0]).c_str());
+    if (addr[k] == HADDR_UNDEF) continue;
+    if (size[k] > max_stored || addr[k] + size[k] > file_bytes || addr[k] + size[k] < addr[k])
+      where.fail(fmt::format("corrupt chunk index: chunk at row {} claims bytes [{}, {}) of a {}-byte file", off[0],
+                             addr[k], addr[k] + size[k], file_bytes));
+  }
+  Fd f{::open(where.file->c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0) return false;
+  struct Scratch {
+    std::vector<unsigned char> raw, plain;
+  };
+  tbb::enumerable_thread_specific<Scratch> scratch;
+  std::vector<int> bad(nchunks, 0);
+  parallel_for<std::size_t>(
+      0, nchunks,
+      [&](std::size_t k) {
+        const std::uint64_t row0 = (c_first + k) * cr;
+        const std::uint64_t r_lo = std::max<std::uint64_t>(row0, first);
+        const std::uint64_t r_hi = std::min<std::uint64_t>(std::min<std::uint64_t>(row0 + cr, total_rows), end);
+        unsigned char* out = dst + (r_lo - first) * row_bytes;
+        const std::size_t n_el = (r_hi - r_lo) * cols, el0 = (r_lo - row0) * cols;
+        if (addr[k] == HADDR_UNDEF) {
+          std::memset(out, 0, n_el * elem);
+          return;
+        }
+        const bool inflate = plan.deflate && !(mask[k] & (1u << plan.deflate_bit));
+        const bool unshuf = plan.shuffle && !(mask[k] & (1u << plan.shuffle_bit));
+        if (!inflate && !unshuf) {  // stored as is: read just the rows wanted, straight into place
+          if (size[k] != chunk_bytes) bad[k] = 1;
+          else if (!pread_full(f.fd, out, n_el * elem, addr[k] + el0 * elem)) bad[k] = 2;
+          return;
+        }
+        Scratch& s = scratch.local();
+        s.raw.resize(size[k]);
+        if (!pread_full(f.fd, s.raw.data(), size[k], addr[k])) {
+          bad[k] = 2;
+          return;
+        }
+        const unsigned char* src = s.raw.data();
+        if (inflate) {
+          s.plain.resize(chunk_bytes);
+          uLongf len = static_cast<uLongf>(chunk_bytes);
+          const int zr = uncompress(s.plain.data(), &len, src, static_cast<uLong>(size[k]));
+          if (zr != Z_OK || len != chunk_bytes) {
+            bad[k] = zr == Z_OK ? 1 : zr;
+            return;
+          }
+          src = s.plain.data();
+        } else if (size[k] != chunk_bytes) {
+          bad[k] = 1;
+          return;
+        }
+        if (unshuf) unshuffle(src, out, chunk_elems, elem, el0, n_el);
+        else std::memcpy(out, src + el0 * elem, n_el * elem);
+      },
+      1);
+  for (std::size_t k = 0; k < nchunks; ++k)
+    if (bad[k] != 0)
+      where.fail(fmt::format("corrupt chunk at row {} ({})", (c_first + k) * cr,
+                             bad[k] == 1   ? std::string("wrong size")
+                             : bad[k] == 2 ? std::string("short read: file truncated?")
+                                           : std::string(zError(bad[k]))));
+  return true;
+}
+
 }  // namespace
 
 void Dataset::read_rows_raw(hid_t mem, std::size_t elem, void* out, std::size_t count, std::uint64_t first,
@@ -658,6 +822,7 @@ void Dataset::read_rows_raw(hid_t mem, std::size_t elem, void* out, std::size_t 
   auto* dst = static_cast<unsigned char*>(out);
   const std::size_t row_bytes = g.cols * elem;
   const std::uint64_t end = first + rows;
+  if (opt.parallel_filters && read_direct(*this, where_, mem, elem, dst, first, rows, g)) return;
   const RawPlan plan = opt.parallel_filters ? raw_plan(*this, mem, g) : RawPlan{};
 
   if (plan.ok) {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <numeric>
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
@@ -105,41 +106,43 @@ void check_offsets(const std::vector<edge_t>& off, std::uint64_t m, const Datase
     d.where().fail(fmt::format("offsets[n] = {} but {} has {} values", off.back(), targets_name, m));
 }
 
-// Every target in [0, n): reports the lowest bad arc.
-void check_targets(const std::vector<node_t>& t, const std::vector<edge_t>& off, std::int64_t n, const Dataset& d) {
-  const std::size_t grain = 1 << 16;
-  std::vector<std::size_t> bad(num_chunks(t.size(), grain), t.size());
-  parallel_chunks(t.size(), grain, [&](std::size_t c, std::size_t b, std::size_t e) {
-    for (std::size_t k = b; k < e; ++k)
-      if (t[k] < 0 || t[k] >= n) {
-        bad[c] = k;
-        return;
-      }
-  });
-  for (std::size_t k : bad)
-    if (k < t.size()) {
-      const auto row = std::upper_bound(off.begin(), off.end(), static_cast<edge_t>(k)) - off.begin() - 1;
-      d.where().fail(fmt::format("target {} at arc {} (row {}) outside [0, {})", t[k], k, row, n));
-    }
-}
-
-// Sorts unsorted rows (or throws under validate); with sum_duplicates, merges
-// repeated targets of a row (weights summed, earliest time kept).
+// One pass over the rows: every target in [0, n) (else IoError naming the lowest
+// bad arc), then unsorted rows are sorted (or rejected under validate); with
+// sum_duplicates, repeated targets of a row are merged (weights summed,
+// earliest time kept).
 void canonicalize(std::vector<edge_t>& off, std::vector<node_t>& t, std::vector<float>& w,
                   std::vector<std::int64_t>& time, bool sum_duplicates, bool validate, const Dataset& td,
                   std::vector<std::string>& notes) {
   const std::size_t n = off.size() - 1, grain = 4096;
+  const auto nn = static_cast<node_t>(n);
   const std::size_t chunks = num_chunks(n, grain);
   std::vector<std::size_t> unsorted(chunks, 0), first_bad(chunks, n);
+  std::vector<edge_t> bad_arc(chunks, -1);
   parallel_chunks(n, grain, [&](std::size_t c, std::size_t b, std::size_t e) {
-    for (std::size_t u = b; u < e; ++u)
-      for (edge_t k = off[u] + 1; k < off[u + 1]; ++k)
-        if (t[k - 1] > t[k]) {
-          ++unsorted[c];
-          if (first_bad[c] == n) first_bad[c] = u;
-          break;
+    for (std::size_t u = b; u < e; ++u) {
+      const edge_t lo = off[u], hi = off[u + 1];
+      bool sorted = true;
+      node_t prev = std::numeric_limits<node_t>::min();
+      for (edge_t k = lo; k < hi; ++k) {
+        const node_t x = t[k];
+        if (x < 0 || x >= nn) [[unlikely]] {
+          bad_arc[c] = k;
+          return;
         }
+        sorted &= prev <= x;
+        prev = x;
+      }
+      if (!sorted) {
+        ++unsorted[c];
+        if (first_bad[c] == n) first_bad[c] = u;
+      }
+    }
   });
+  for (edge_t k : bad_arc)
+    if (k >= 0) {
+      const auto row = std::upper_bound(off.begin(), off.end(), k) - off.begin() - 1;
+      td.where().fail(fmt::format("target {} at arc {} (row {}) outside [0, {})", t[k], k, row, n));
+    }
   const std::size_t n_unsorted = std::accumulate(unsorted.begin(), unsorted.end(), std::size_t{0});
   if (n_unsorted > 0) {
     const std::size_t u = *std::min_element(first_bad.begin(), first_bad.end());
@@ -389,7 +392,6 @@ Hdf5Graph read_sprig(const File& f, const std::string& gpath, const Ctx& c) {
     f.where().fail(
         fmt::format("num_nodes = {} but {}/offsets has {} values (n + 1 = {})", *nn, gpath, off.size(), *nn + 1));
   std::vector<node_t> t = td.read_all<node_t>(c.blocks);
-  check_targets(t, off, n, td);
   std::vector<float> w;
   if (c.opt.weights && g.exists("weights")) {
     Dataset wd = open_vector(g, "weights", false);
@@ -458,7 +460,6 @@ Hdf5Graph read_csr_group(const File& f, const std::string& gpath, const Ctx& c) 
   if (n > std::numeric_limits<node_t>::max())
     pd.where().fail(fmt::format("{} rows exceed the 32-bit node id range", n));
   std::vector<node_t> t = id.read_all<node_t>(c.blocks);
-  check_targets(t, off, n, id);
   std::vector<float> w;
   if (g.exists("data")) {
     Dataset dd = open_vector(g, "data", false);
