@@ -15,6 +15,12 @@ install(TARGETS sprig EXPORT sprigTargets
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 set(SPRIG_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/sprig")
 install(EXPORT sprigTargets NAMESPACE sprig:: DESTINATION "${SPRIG_CMAKE_DIR}")
+set(SPRIG_HDF5_INCLUDE_DIRS "${HDF5_C_INCLUDE_DIRS}")
+set(SPRIG_HDF5_LIBRARIES "${HDF5_C_LIBRARIES}")
+if(NOT SPRIG_HDF5_LIBRARIES)
+  set(SPRIG_HDF5_INCLUDE_DIRS "${HDF5_INCLUDE_DIRS}")
+  set(SPRIG_HDF5_LIBRARIES "${HDF5_LIBRARIES}")
+endif()
 configure_package_config_file(cmake/sprigConfig.cmake.in "${CMAKE_CURRENT_BINARY_DIR}/sprigConfig.cmake"
                               INSTALL_DESTINATION "${SPRIG_CMAKE_DIR}")
 write_basic_package_version_file("${CMAKE_CURRENT_BINARY_DIR}/sprigConfigVersion.cmake"
