@@ -12,6 +12,8 @@
 // the sum of each score over all pairs so a peer's values can be compared.
 // --verify (untimed) recomputes the four scores of the first 20,000 pairs by
 // sorted-set intersections and checks them.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -42,6 +44,15 @@ struct LinkpredFlags {
 LinkpredFlags& flags() {
   static LinkpredFlags f;
   return f;
+}
+
+// CPU seconds (user + system, all threads) of the process so far: steadier than
+// wall time on a shared machine.
+double cpu_seconds() {
+  rusage r{};
+  getrusage(RUSAGE_SELF, &r);
+  return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
 }
 
 std::vector<NodePair> random_pairs(node_t n, std::size_t count, std::uint64_t seed) {
@@ -114,14 +125,18 @@ void run_linkpred() {
                              LinkScore::resource_allocation};
   LinkScoreOptions ppr_opt;
   ppr_opt.ppr_epsilon = 1e-4;
-  std::vector<double> t_local, t_cn, t_ppr, t_eval;
+  std::vector<double> t_local, t_cn, t_ppr, t_eval, c_local, c_cn;
   std::vector<std::vector<double>> cols;
   double ppr_sum = 0, auc = 0;
   for (int i = 0; i < o.warmup + o.trials; ++i) {
     const bool timed = i >= o.warmup;
+    const double ca0 = cpu_seconds();
     const double a = time_once([&] { cols = link_scores(g, pairs, local); });
+    const double ca = cpu_seconds() - ca0;
     std::vector<double> jac;
+    const double cb0 = cpu_seconds();
     const double b = time_once([&] { jac = link_score(g, pairs, LinkScore::jaccard); });
+    const double cb = cpu_seconds() - cb0;
     std::vector<double> pr;
     const double c = time_once([&] { pr = link_score(g, ppr_pairs, LinkScore::ppr, ppr_opt); });
     ppr_sum = 0;
@@ -132,6 +147,8 @@ void run_linkpred() {
     if (timed) {
       t_local.push_back(a);
       t_cn.push_back(b);
+      c_local.push_back(ca);
+      c_cn.push_back(cb);
       t_ppr.push_back(c);
       t_eval.push_back(d);
     }
@@ -142,6 +159,8 @@ void run_linkpred() {
   report["warmup"] = o.warmup;
   report["cn_jaccard_aa_ra"] = to_json(trial_stats(t_local));
   report["jaccard"] = to_json(trial_stats(t_cn));
+  report["cn_jaccard_aa_ra_cpu"] = to_json(trial_stats(c_local));  // user + system seconds, all threads
+  report["jaccard_cpu"] = to_json(trial_stats(c_cn));
   report["ppr"] = to_json(trial_stats(t_ppr));
   report["eval"] = to_json(trial_stats(t_eval));
   nlohmann::ordered_json sums;
