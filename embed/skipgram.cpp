@@ -191,12 +191,15 @@ class Trainer {
       Eigen::Map<Eigen::VectorXf> l2(syn1_.row(target).data(), d_);
       const float f = l1.dot(l2);
       float g;
-      if (f > kMaxExp)
+      if (f >= kMaxExp) {
         g = (label - 1.f) * alpha;
-      else if (f < -kMaxExp)
+      } else if (f <= -kMaxExp) {
         g = label * alpha;
-      else
-        g = (label - exp_table_[static_cast<int>((f + kMaxExp) * (kExpTableSize / kMaxExp / 2))]) * alpha;
+      } else {
+        // f just below kMaxExp can round to index kExpTableSize: clamp (word2vec keeps one spare entry).
+        const int idx = std::min(kExpTableSize - 1, static_cast<int>((f + kMaxExp) * (kExpTableSize / kMaxExp / 2)));
+        g = (label - exp_table_[idx]) * alpha;
+      }
       neu1e.noalias() += g * l2;
       l2.noalias() += g * l1;
     }
