@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fstream>
 #include <sprig/graph/parallel.hpp>
+#include <sprig/io/edge_list_io.hpp>
 #include <sprig/io/hdf5.hpp>
 #include <sprig/io/hdf5_graph.hpp>
 
@@ -424,4 +425,38 @@ TEST_CASE("hdf5 graph: paths with a group, listing") {
   CHECK(text.find("/graph/targets  int32[") != std::string::npos);
   CHECK(text.find("@format = \"sprig-graph\"") != std::string::npos);
   CHECK(text.find("shuffle+deflate(4)") != std::string::npos);
+}
+
+TEST_CASE("hdf5 graph: read_graph / write_graph dispatch .h5 and file.h5ad:/group paths") {
+  ScratchDir dir;
+  const Graph g = random_graph(120, 500, 31, false, true);
+  write_graph(dir.file("g.h5"), g);
+  check_same_graph(g, read_graph(dir.file("g.h5")));
+  write_hdf5(dir.file("c.h5ad"), g, {}, {.anndata_group = "/obsp/connectivities"});
+  BuildStats stats;
+  const Graph r = read_graph(dir.file("c.h5ad") + ":/obsp/connectivities", {}, &stats);
+  CHECK(r.num_arcs() == g.num_arcs());
+  CHECK(!r.directed());
+  CHECK(stats.input_edges == g.num_edges());
+  // sprig convert / info through the CLI, when it is built
+  const std::string cli = SPRIG_CLI_PATH;
+  if (cli.empty() || !std::filesystem::exists(cli)) {
+    MESSAGE("skipped the CLI part: the sprig command is not built");
+    return;
+  }
+  const std::string out = dir.file("football.h5");
+  REQUIRE(std::system((cli + " convert " + SPRIG_DATA_DIR + "/football.edges.gz " + out + " --labels " +
+                       SPRIG_DATA_DIR + "/football.labels -q > /dev/null")
+                          .c_str()) == 0);
+  const Hdf5Graph f = read_hdf5(out);
+  CHECK(f.graph.num_nodes() == 115);
+  CHECK(f.graph.num_edges() == 613);
+  REQUIRE(f.data.nodes.labels.size() == 115);
+  CHECK(!f.data.nodes.classes.empty());
+  REQUIRE(std::system((cli + " convert " + out + " " + dir.file("back.edges.gz") + " -q > /dev/null").c_str()) == 0);
+  check_same_graph(f.graph, read_graph(dir.file("back.edges.gz")));
+  REQUIRE(std::system((cli + " info " + out + " > " + dir.file("info.txt")).c_str()) == 0);
+  std::ifstream in(dir.file("info.txt"));
+  const std::string info((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(info.find("hdf5./nodes/labels: int32[115]") != std::string::npos);
 }
