@@ -135,6 +135,7 @@ Graph build_core(node_t n, std::span<const node_t> src, std::span<const node_t> 
     parallel_chunks(un, kRowGrain, [&](std::size_t, std::size_t b, std::size_t e) {
       for (std::size_t u = b; u < e; ++u) {
         const auto len = static_cast<std::size_t>(cursor[u]);
+        if (len == 0) continue;  // memcpy with a null pointer (an empty result) is UB even for 0 bytes
         std::memcpy(new_targets.data() + new_offsets[u], targets.data() + offsets[u], len * sizeof(node_t));
         if (weighted) std::memcpy(new_w.data() + new_offsets[u], w.data() + offsets[u], len * sizeof(float));
       }

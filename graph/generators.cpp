@@ -476,7 +476,9 @@ EdgeList generate(std::string_view spec, std::uint64_t seed, std::vector<std::in
     if (name == "rmat") {
       arity(1, 2, "rmat:SCALE[:EDGEFACTOR]");
       RmatOptions o;
-      o.scale = static_cast<int>(std::clamp<std::int64_t>(parse_int(spec, f[1], "scale"), -1, 1000));
+      const std::int64_t scale = parse_int(spec, f[1], "scale");
+      SPRIG_EXPECTS(scale >= 1 && scale <= 30, "generator spec '{}': scale must lie in [1, 30] (got {})", spec, scale);
+      o.scale = static_cast<int>(scale);
       if (f.size() > 2) o.edge_factor = parse_int(spec, f[2], "edge factor");
       o.seed = seed;
       return rmat(o);

@@ -313,7 +313,7 @@ TEST_CASE("generate parses specs and matches the direct calls") {
                        InvalidArgument);
   CHECK_THROWS_WITH_AS(generate("er:10:99", 1), doctest::Contains("generator spec 'er:10:99': erdos_renyi_gnm: m = 99"),
                        InvalidArgument);
-  CHECK_THROWS_WITH_AS(generate("rmat:40", 1), doctest::Contains("generator spec 'rmat:40': rmat: scale = 40"),
+  CHECK_THROWS_WITH_AS(generate("rmat:40", 1), doctest::Contains("generator spec 'rmat:40': scale must lie in [1, 30] (got 40)"),
                        InvalidArgument);
   CHECK_THROWS_WITH_AS(generate("gnp:10:2", 1), doctest::Contains("p = 2 must lie in [0, 1]"), InvalidArgument);
   CHECK_THROWS_WITH_AS(generate("ws:10:1:0.5x", 1), doctest::Contains("BETA must be a number"), InvalidArgument);

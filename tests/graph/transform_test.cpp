@@ -57,7 +57,7 @@ bool identical(const Graph& a, const Graph& b) {
          std::equal(a.offsets().begin(), a.offsets().end(), b.offsets().begin(), b.offsets().end()) &&
          std::equal(a.targets().begin(), a.targets().end(), b.targets().begin(), b.targets().end()) &&
          a.weights().size() == b.weights().size() &&
-         std::memcmp(a.weights().data(), b.weights().data(), a.weights().size_bytes()) == 0;
+         (a.weights().empty() || std::memcmp(a.weights().data(), b.weights().data(), a.weights().size_bytes()) == 0);
 }
 
 std::vector<node_t> random_permutation(node_t n, std::uint64_t seed) {
