@@ -85,7 +85,8 @@ def main():
                 out["time"][m] = q.get()
             continue
         fn = fns[m]
-        fn()  # warm-up
+        if a.trials > 1:
+            fn()  # warm-up (skipped for a single trial: power_law_fit alone takes minutes on 30k nodes)
         ts = []
         for _ in range(a.trials):
             t = time.perf_counter()

@@ -1,0 +1,87 @@
+// `sprig stats / centrality / communities / wl` end to end on the bundled graphs.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include "netsci_common.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+struct CliResult {
+  int code = -1;
+  std::string out, err;
+};
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+struct Dir {
+  fs::path dir = fs::temp_directory_path() / ("sprig-netsci-cli-" + std::to_string(::getpid()));
+  Dir() { fs::create_directories(dir); }
+  ~Dir() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  std::string operator/(const std::string& n) const { return (dir / n).string(); }
+};
+CliResult sprig_cli(const Dir& d, const std::string& args) {
+  const std::string cmd = std::string("'") + SPRIG_CLI_PATH + "' " + args + " >'" + d / "out" + "' 2>'" + d / "err" + "' </dev/null";
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_all(d / "out"), read_all(d / "err")};
+}
+std::string data(const std::string& name) { return std::string("'") + SPRIG_DATA_DIR + "/" + name + "'"; }
+}  // namespace
+
+TEST_CASE("netsci cli: sprig stats --json gives the summary and writes the CCDF plot") {
+  REQUIRE_MESSAGE(std::string(SPRIG_CLI_PATH).size() > 0, "built without the CLI");
+  Dir d;
+  const auto r = sprig_cli(d, "stats " + data("karate.edges.gz") + " --json --quiet --p-samples 20 --ci-samples 20 --plot '" +
+                                 d / "ccdf.svg" + "'");
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["nodes"] == 34);
+  CHECK(j["edges"] == 78);
+  CHECK(j["power_law"]["xmin"] == netsci_test::expected("karate")["power_law"]["xmin"].get<int>());
+  CHECK(j["clustering"]["triangles"] == 45);
+  CHECK(j["distances"]["diameter"] == 5);
+  CHECK(j["components"]["weak"] == 1);
+  CHECK(j["communities"]["modularity"].get<double>() > 0.4);
+  const std::string svg = read_all(d / "ccdf.svg");
+  CHECK(svg.find("<svg") != std::string::npos);
+  CHECK(svg.find("<path") != std::string::npos);  // the fitted line
+  // same output for any --threads
+  const auto r1 = sprig_cli(d, "stats " + data("karate.edges.gz") + " --json --quiet --p-samples 20 --ci-samples 20 --threads 1");
+  const auto r2 = sprig_cli(d, "stats " + data("karate.edges.gz") + " --json --quiet --p-samples 20 --ci-samples 20 --threads 2");
+  CHECK(r1.out == r2.out);
+}
+
+TEST_CASE("netsci cli: centrality, communities and wl write per-node files") {
+  Dir d;
+  auto r = sprig_cli(d, "centrality " + data("karate.edges.gz") + " --pagerank --betweenness -o '" + d / "c.tsv" + "'");
+  REQUIRE(r.code == 0);
+  const std::string c = read_all(d / "c.tsv");
+  CHECK(c.rfind("node\tpagerank\tbetweenness\n", 0) == 0);
+  CHECK(c.find("\n0\t") != std::string::npos);
+  r = sprig_cli(d, "communities " + data("football.edges.gz") + " -o '" + d / "m.txt" + "'");
+  REQUIRE(r.code == 0);
+  CHECK(read_all(d / "m.txt").find("\n114 ") != std::string::npos);
+  r = sprig_cli(d, "wl " + data("karate.edges.gz") + " --networkx --json");
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["graph_hash"] == netsci_test::expected("karate")["wl"]["graph_hash"]);
+  r = sprig_cli(d, "centrality " + data("karate.edges.gz"));
+  CHECK(r.code == 1);
+  CHECK(r.err.find("choose at least one") != std::string::npos);
+  r = sprig_cli(d, "communities " + data("karate.edges.gz") + " --method leiden");
+  CHECK(r.code == 2);
+}
