@@ -363,7 +363,7 @@ TEST_CASE("edge list: parallel parse is identical for 1, 2 and 4 threads") {
     const auto got = with_threads(t, [&] { return parse_edge_list(text, opt); });
     CHECK(got.edges.src == ref.edges.src);
     CHECK(got.edges.dst == ref.edges.dst);
-    CHECK(std::memcmp(got.edges.weight.data(), ref.edges.weight.data(), ref.edges.weight.size() * 4) == 0);
+    CHECK(sprig_test::same_bits(got.edges.weight, ref.edges.weight));
     CHECK(got.edges.time == ref.edges.time);
   }
   CHECK(ref.edges.src == e.src);
@@ -423,7 +423,7 @@ TEST_CASE("edge list: round trips are exact") {
       CHECK(f.edges.dst == e.dst);
       CHECK(f.edges.time == e.time);
       REQUIRE(f.edges.weight.size() == e.weight.size());
-      CHECK(std::memcmp(f.edges.weight.data(), e.weight.data(), e.weight.size() * 4) == 0);
+      CHECK(sprig_test::same_bits(f.edges.weight, e.weight));
     }
   }
   SUBCASE("write_graph dispatches by extension") {
@@ -532,7 +532,7 @@ TEST_CASE("edge list: random spellings parse to the values written; a damaged li
     REQUIRE(got.edges.src == want.src);
     REQUIRE(got.edges.dst == want.dst);
     REQUIRE(got.edges.weight.size() == want.weight.size());
-    CHECK(std::memcmp(got.edges.weight.data(), want.weight.data(), want.weight.size() * 4) == 0);
+    CHECK(sprig_test::same_bits(got.edges.weight, want.weight));
     CHECK(got.edges.time == want.time);
 
     // Damage one data line (not the first, which sets the column count).

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -91,6 +92,11 @@ inline bool contains(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
 
+/// Bitwise equality of two float arrays (NaN-safe, -0 ≠ +0).
+inline bool same_bits(std::span<const float> a, std::span<const float> b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+
 /// Bitwise equality of two graphs (weights compared as bit patterns).
 inline void check_same_graph(const sprig::Graph& a, const sprig::Graph& b) {
   REQUIRE(a.num_nodes() == b.num_nodes());
@@ -103,7 +109,7 @@ inline void check_same_graph(const sprig::Graph& a, const sprig::Graph& b) {
   CHECK(std::equal(ta.begin(), ta.end(), tb.begin(), tb.end()));
   const auto wa = a.weights(), wb = b.weights();
   REQUIRE(wa.size() == wb.size());
-  CHECK(std::memcmp(wa.data(), wb.data(), wa.size() * sizeof(float)) == 0);
+  CHECK(same_bits(wa, wb));
 }
 
 }  // namespace sprig_test
