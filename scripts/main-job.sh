@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job of `make run`: describe the bundled graphs in data/.
+# The main job of `make run`: describe the bundled graphs in data/, then run
+# the link-prediction table (`sprig run`) on the bundled cond-mat.
 #   scripts/main-job.sh [BUILD_DIR]     (default build/release)
 # Prints `sprig info` of karate, then one summary row per bundled graph
 # (name, nodes, edges, directed, weighted, mean/max degree, components,
@@ -23,3 +24,6 @@ echo "== sprig info data/karate.edges.gz"
 echo
 echo "== sprig summary (bundled graphs in data/)"
 "$sprig" summary "${graphs[@]}"
+echo
+echo "== sprig run (link prediction on data/cond-mat.edges.gz)"
+"$sprig" run
