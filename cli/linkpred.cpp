@@ -31,18 +31,11 @@
 #include <sprig/metrics/linkpred_split.hpp>
 
 #include "common.hpp"
+#include "linkpred_common.hpp"
 
 namespace sprig::cli {
 
 // ---- shared with run.cpp -------------------------------------------------------
-
-/// A graph argument for link prediction: the graph, and the split an .h5 file holds (if any).
-struct LinkGraph {
-  Graph graph;
-  LinkPredSplit split;  ///< empty unless the file had /splits/links
-  bool has_split = false;
-  std::vector<std::int64_t> edge_time;  ///< .h5 only: parallel to targets()
-};
 
 std::vector<NodePair> to_pairs(const std::vector<node_t>& flat) {
   std::vector<NodePair> p(flat.size() / 2);

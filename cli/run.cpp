@@ -22,21 +22,9 @@
 #include <sprig/metrics/linkpred_split.hpp>
 
 #include "common.hpp"
+#include "linkpred_common.hpp"
 
 namespace sprig::cli {
-
-// Defined in cli/linkpred.cpp.
-struct LinkGraph {
-  Graph graph;
-  LinkPredSplit split;
-  bool has_split = false;
-  std::vector<std::int64_t> edge_time;
-};
-LinkGraph load_link_graph(const std::string& source, const GraphFlags& flags);
-void write_split_h5(const std::string& path, const Graph& train, const LinkPredSplit& s, const std::string& name,
-                    h5::Attributes attrs);
-void add_score_flags(CLI::App* sub, LinkScoreOptions& o);
-std::string score_list_help();
 
 namespace {
 

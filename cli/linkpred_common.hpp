@@ -1,0 +1,34 @@
+// cli/linkpred_common.hpp — what `sprig linkpred` (cli/linkpred.cpp, which
+// defines it) shares with `sprig run` (cli/run.cpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include <sprig/graph/csr.hpp>
+#include <sprig/io/hdf5.hpp>
+#include <sprig/metrics/linkpred_scores.hpp>
+#include <sprig/metrics/linkpred_split.hpp>
+
+#include "common.hpp"
+
+namespace sprig::cli {
+
+/// A graph argument for link prediction: the graph, and the split an .h5 file holds (if any).
+struct LinkGraph {
+  Graph graph;
+  LinkPredSplit split;  ///< empty unless the file had /splits/links
+  bool has_split = false;
+  std::vector<std::int64_t> edge_time;  ///< .h5 only: parallel to targets()
+};
+
+LinkGraph load_link_graph(const std::string& source, const GraphFlags& flags);
+void write_split_h5(const std::string& path, const Graph& train, const LinkPredSplit& s, const std::string& name,
+                    h5::Attributes attrs);
+void add_score_flags(CLI::App* sub, LinkScoreOptions& o);
+std::string score_list_help();
+
+}  // namespace sprig::cli
