@@ -64,7 +64,7 @@ class Module {
   virtual std::vector<Param*> parameters() = 0;
   /// Short kind name ("gcn", "sage", "linear", …): stored in saved models.
   virtual std::string kind() const = 0;
-  /// Output width for an input of width `in` (lets Model check shapes before running).
+  /// Output width (lets Model check shapes before running).
   virtual int out_features() const = 0;
 };
 
