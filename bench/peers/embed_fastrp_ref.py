@@ -8,6 +8,7 @@ polblogs quality test.
 
 Usage: embed_fastrp_ref.py EDGES[.gz] [--labels FILE] [--dim 128] [--beta -0.64]
        [--weights 0,0,1,6.67] [--lcc] [--emb-npy FILE (evaluate this embedding instead)]
+       [--save-npy FILE (write the embedding)]
 Prints one JSON object.
 """
 import argparse, gzip, json, sys, time
@@ -44,6 +45,9 @@ def read_edges(path):
 def fastrp(A, dim, weights, beta, seed):
     n = A.shape[0]
     deg = np.asarray(A.sum(axis=1)).ravel()
+    # Isolated nodes (a link-prediction training graph has some): a zero row of
+    # M and degree scale 1, as sprig documents; the reference would divide by 0.
+    deg = np.where(deg > 0, deg, 1.0)
     M = sp.diags(1.0 / deg) @ A
     tr = random_projection.SparseRandomProjection(n_components=dim, random_state=seed)
     tr.fit(M)
@@ -87,6 +91,7 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--trials", type=int, default=1)
     ap.add_argument("--emb-npy")
+    ap.add_argument("--save-npy", help="write the embedding (float32) for sprig-bench embed-eval --eval")
     ap.add_argument("--solver", default="lbfgs", help="LogisticRegression solver (liblinear: sklearn < 0.22 default)")
     a = ap.parse_args()
     global SOLVER
@@ -109,6 +114,8 @@ def main():
         U = fastrp(A, a.dim, weights, a.beta, a.seed)
         times.append(time.perf_counter() - t0)
     out["seconds"] = float(np.median(times))
+    if a.save_npy:
+        np.save(a.save_npy, U.astype(np.float32))
     if a.emb_npy:
         U = np.load(a.emb_npy)
     if a.labels:
