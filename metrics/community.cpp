@@ -217,4 +217,379 @@ CommunityResult louvain(const Graph& g, const LouvainOptions& opt) {
   return best;
 }
 
+// ---------------------------------------------------------------- Leiden
+
+namespace {
+
+LevelGraph level0(const Graph& g, bool weighted) {
+  const node_t n0 = g.num_nodes();
+  LevelGraph L;
+  L.off.assign(static_cast<std::size_t>(n0) + 1, 0);
+  L.loop.assign(static_cast<std::size_t>(n0), 0);
+  L.k.assign(static_cast<std::size_t>(n0), 0);
+  L.adj.reserve(static_cast<std::size_t>(g.num_arcs()));
+  L.w.reserve(static_cast<std::size_t>(g.num_arcs()));
+  for (node_t u = 0; u < n0; ++u) {
+    const auto nb = g.neighbors(u);
+    const auto ws = g.weights(u);
+    for (std::size_t j = 0; j < nb.size(); ++j) {
+      const double a = weighted ? ws[j] : 1.0;
+      if (nb[j] == u) {
+        L.loop[u] += 2 * a;
+        L.k[u] += 2 * a;
+      } else {
+        L.adj.push_back(nb[j]);
+        L.w.push_back(a);
+        L.k[u] += a;
+      }
+    }
+    L.off[u + 1] = static_cast<std::int64_t>(L.adj.size());
+  }
+  return L;
+}
+
+// The quotient of L by the partition cm (ids 0..nc-1): node c = the nodes of
+// community c, with internal weight on the diagonal; rows sorted.
+LevelGraph aggregate(const LevelGraph& L, const std::vector<node_t>& cm, node_t nc) {
+  const node_t n = L.n();
+  LevelGraph Q;
+  Q.loop.assign(static_cast<std::size_t>(nc), 0);
+  Q.k.assign(static_cast<std::size_t>(nc), 0);
+  Q.off.assign(static_cast<std::size_t>(nc) + 1, 0);
+  // nodes grouped by community (counting sort, stable in node id)
+  std::vector<std::int64_t> start(static_cast<std::size_t>(nc) + 1, 0);
+  for (node_t v = 0; v < n; ++v) ++start[cm[v] + 1];
+  for (node_t c = 0; c < nc; ++c) start[c + 1] += start[c];
+  std::vector<node_t> nodes(static_cast<std::size_t>(n));
+  {
+    std::vector<std::int64_t> pos(start.begin(), start.end() - 1);
+    for (node_t v = 0; v < n; ++v) nodes[pos[cm[v]]++] = v;
+  }
+  std::vector<double> acc(static_cast<std::size_t>(nc), 0);
+  std::vector<char> mark(static_cast<std::size_t>(nc), 0);
+  std::vector<node_t> seen;
+  for (node_t c = 0; c < nc; ++c) {
+    seen.clear();
+    for (std::int64_t i = start[c]; i < start[c + 1]; ++i) {
+      const node_t v = nodes[i];
+      Q.loop[c] += L.loop[v];
+      Q.k[c] += L.k[v];
+      for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
+        const node_t d = cm[L.adj[e]];
+        if (d == c) {
+          Q.loop[c] += L.w[e];  // met from both ends: A_cc counts an internal edge twice
+          continue;
+        }
+        if (!mark[d]) {
+          mark[d] = 1;
+          seen.push_back(d);
+        }
+        acc[d] += L.w[e];
+      }
+    }
+    std::sort(seen.begin(), seen.end());
+    for (node_t d : seen) {
+      Q.adj.push_back(d);
+      Q.w.push_back(acc[d]);
+      acc[d] = 0;
+      mark[d] = 0;
+    }
+    Q.off[c + 1] = static_cast<std::int64_t>(Q.adj.size());
+  }
+  return Q;
+}
+
+// A seeded random permutation of 0..n-1 (Fisher–Yates on one Philox stream).
+std::vector<node_t> random_order(node_t n, std::uint64_t seed, std::uint64_t stream) {
+  std::vector<node_t> order(static_cast<std::size_t>(n));
+  std::iota(order.begin(), order.end(), node_t{0});
+  Philox rng(seed, stream);
+  for (node_t i = n - 1; i > 0; --i) std::swap(order[i], order[rng.bounded(static_cast<std::uint32_t>(i + 1))]);
+  return order;
+}
+
+// Streams of the Philox generator used by one Leiden level (never reused).
+constexpr std::uint64_t kStreamsPerLevel = 4;
+
+// Leiden's fast local moving (Algorithm A.2, MoveNodesFast): a queue that
+// starts with every node in random order; a node moves to the neighbouring or
+// empty community of largest gain (ties keep the current one, then the first
+// met), and its neighbours outside the new community re-enter the queue.
+// Returns the number of moves.
+std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, double gamma, double two_m, double min_gain,
+                             std::uint64_t seed, std::uint64_t stream) {
+  const node_t n = L.n();
+  std::vector<double> tot(static_cast<std::size_t>(n), 0.0);
+  std::vector<node_t> size(static_cast<std::size_t>(n), 0);
+  for (node_t v = 0; v < n; ++v) {
+    tot[comm[v]] += L.k[v];
+    ++size[comm[v]];
+  }
+  std::vector<node_t> empty;  // ids of empty communities, reused last-in first-out
+  for (node_t c = n; c-- > 0;)
+    if (size[c] == 0) empty.push_back(c);
+  // circular queue of capacity n: a node is in it at most once
+  std::vector<node_t> queue = random_order(n, seed, stream);
+  std::vector<char> queued(static_cast<std::size_t>(n), 1);
+  std::size_t head = 0, count = static_cast<std::size_t>(n);
+  std::vector<double> to(static_cast<std::size_t>(n), 0);
+  std::vector<char> mark(static_cast<std::size_t>(n), 0);
+  std::vector<node_t> touched;
+  std::int64_t moves = 0;
+  while (count > 0) {
+    const node_t v = queue[head];
+    head = head + 1 == queue.size() ? 0 : head + 1;
+    --count;
+    queued[v] = 0;
+    const node_t cv = comm[v];
+    const double kv = L.k[v];
+    touched.clear();
+    for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
+      const node_t c = comm[L.adj[e]];
+      if (!mark[c]) {
+        mark[c] = 1;
+        touched.push_back(c);
+      }
+      to[c] += L.w[e];
+    }
+    tot[cv] -= kv;
+    --size[cv];
+    const double scale = gamma * kv / two_m;
+    node_t best = cv;
+    double best_gain = to[cv] - scale * tot[cv];
+    for (node_t c : touched) {
+      const double gain = to[c] - scale * tot[c];
+      if (gain > best_gain + min_gain) {
+        best_gain = gain;
+        best = c;
+      }
+    }
+    // an empty community gains 0 (v alone); only worth it when v's own is not empty
+    if (size[cv] > 0 && 0.0 > best_gain + min_gain && !empty.empty()) {
+      best = empty.back();
+      empty.pop_back();
+    }
+    for (node_t c : touched) {
+      to[c] = 0;
+      mark[c] = 0;
+    }
+    tot[best] += kv;
+    ++size[best];
+    if (best == cv) continue;
+    if (size[cv] == 0) empty.push_back(cv);
+    comm[v] = best;
+    ++moves;
+    for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
+      const node_t u = L.adj[e];
+      if (!queued[u] && comm[u] != best) {
+        queued[u] = 1;
+        std::size_t tail = head + count;
+        if (tail >= queue.size()) tail -= queue.size();
+        queue[tail] = u;
+        ++count;
+      }
+    }
+  }
+  return moves;
+}
+
+// Leiden's refinement (Algorithm A.2, RefinePartition / MergeNodesSubset):
+// inside each community S of `comm`, start from singletons and visit the
+// nodes in random order; a node that is well connected to S and still a
+// singleton joins a well-connected refined community T ⊆ S with
+// ΔH(v → T) ≥ 0, drawn with probability ∝ exp(ΔH / θ) (its own singleton
+// included, ΔH = 0). Every refined community is connected (a node only joins
+// a community it has an edge to). Returns the refined ids (0..n-1, not
+// canonical).
+std::vector<node_t> refine(const LevelGraph& L, const std::vector<node_t>& comm, double gamma, double two_m, double theta,
+                           std::uint64_t seed, std::uint64_t stream) {
+  const node_t n = L.n();
+  const double g2m = gamma / two_m;
+  std::vector<double> Ktot(static_cast<std::size_t>(n), 0.0);  // strength of each community of comm
+  for (node_t v = 0; v < n; ++v) Ktot[comm[v]] += L.k[v];
+  std::vector<node_t> ref(static_cast<std::size_t>(n));
+  std::iota(ref.begin(), ref.end(), node_t{0});
+  std::vector<double> rk = L.k;                               // strength of each refined community
+  std::vector<double> ext(static_cast<std::size_t>(n), 0.0);  // E(T, S − T) of each refined community
+  std::vector<node_t> rsize(static_cast<std::size_t>(n), 1);
+  for (node_t v = 0; v < n; ++v)
+    for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e)
+      if (comm[L.adj[e]] == comm[v]) ext[v] += L.w[e];
+  const std::vector<node_t> order = random_order(n, seed, stream);
+  Philox rng(seed, stream + 1);
+  std::vector<double> to(static_cast<std::size_t>(n), 0);
+  std::vector<char> mark(static_cast<std::size_t>(n), 0);
+  std::vector<node_t> touched;
+  std::vector<double> weight;
+  for (node_t v : order) {
+    if (rsize[ref[v]] != 1) continue;  // only singletons move
+    const node_t s = comm[v];
+    const double kv = L.k[v];
+    // v must be well connected to S: E(v, S − v) ≥ γ k_v (K_S − k_v) / 2m
+    if (ext[v] < g2m * kv * (Ktot[s] - kv)) continue;
+    touched.clear();
+    for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
+      const node_t u = L.adj[e];
+      if (comm[u] != s) continue;
+      const node_t t = ref[u];
+      if (!mark[t]) {
+        mark[t] = 1;
+        touched.push_back(t);
+      }
+      to[t] += L.w[e];
+    }
+    // candidates: v's own singleton (ΔH = 0) and the well-connected T with ΔH ≥ 0
+    const node_t own = ref[v];
+    std::size_t cands = 0;
+    double best = 0;
+    for (node_t t : touched) {
+      if (t == own) continue;
+      const double dh = to[t] - g2m * kv * rk[t];
+      const bool well = ext[t] >= g2m * rk[t] * (Ktot[s] - rk[t]);
+      if (dh >= 0 && well) {
+        touched[cands++] = t;  // compact the candidates to the front (t already visited)
+        best = std::max(best, dh);
+      } else {
+        to[t] = 0;
+        mark[t] = 0;
+      }
+    }
+    // touched[0..cands) are candidates; the rest were cleared above except those compacted over
+    node_t chosen = own;
+    if (cands > 0) {
+      weight.assign(cands + 1, 0.0);
+      double total = std::exp((0.0 - best) / theta);
+      weight[0] = total;
+      for (std::size_t i = 0; i < cands; ++i) {
+        const node_t t = touched[i];
+        total += std::exp((to[t] - g2m * kv * rk[t] - best) / theta);
+        weight[i + 1] = total;
+      }
+      const double r = rng.uniform() * total;
+      std::size_t pick = 0;
+      while (pick < cands && weight[pick] <= r) ++pick;
+      if (pick > 0) chosen = touched[pick - 1];
+    }
+    if (chosen != own) {
+      const double w_vt = to[chosen];
+      ext[chosen] = ext[chosen] + ext[v] - 2 * w_vt;
+      rk[chosen] += kv;
+      ++rsize[chosen];
+      rk[own] = 0;
+      rsize[own] = 0;
+      ext[own] = 0;
+      ref[v] = chosen;
+    }
+    for (std::size_t i = 0; i < cands; ++i) {
+      to[touched[i]] = 0;
+      mark[touched[i]] = 0;
+    }
+  }
+  return ref;
+}
+
+// Connected pieces of each community of comm (for the fallback aggregation).
+std::vector<node_t> split_components(const LevelGraph& L, const std::vector<node_t>& comm) {
+  const node_t n = L.n();
+  std::vector<node_t> piece(static_cast<std::size_t>(n), -1), stack;
+  node_t next = 0;
+  for (node_t s = 0; s < n; ++s) {
+    if (piece[s] >= 0) continue;
+    piece[s] = next;
+    stack.assign(1, s);
+    while (!stack.empty()) {
+      const node_t v = stack.back();
+      stack.pop_back();
+      for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
+        const node_t u = L.adj[e];
+        if (piece[u] < 0 && comm[u] == comm[v]) {
+          piece[u] = next;
+          stack.push_back(u);
+        }
+      }
+    }
+    ++next;
+  }
+  return piece;
+}
+
+}  // namespace
+
+CommunityResult leiden(const Graph& g, const LeidenOptions& opt) {
+  SPRIG_EXPECTS(!g.directed(), "leiden: needs an undirected graph (got a directed one; symmetrize() it first)");
+  SPRIG_EXPECTS(opt.resolution > 0, "leiden: resolution must be > 0 (got {})", opt.resolution);
+  SPRIG_EXPECTS(opt.randomness > 0, "leiden: randomness must be > 0 (got {})", opt.randomness);
+  SPRIG_EXPECTS(opt.iterations != 0, "leiden: iterations must be > 0, or < 0 for until stable (got 0)");
+  const node_t n0 = g.num_nodes();
+  const bool weighted = opt.use_weights && g.weighted();
+  if (weighted)
+    for (float x : g.weights()) SPRIG_EXPECTS(x >= 0 && std::isfinite(x), "leiden: weights must be finite and >= 0 (got {})", x);
+  const LevelGraph L0 = level0(g, weighted);
+  double two_m = 0;
+  for (double x : L0.k) two_m += x;
+  CommunityResult best;
+  best.membership.resize(static_cast<std::size_t>(n0));
+  std::iota(best.membership.begin(), best.membership.end(), node_t{0});
+  if (n0 == 0 || two_m <= 0) {
+    best.count = canonical_membership(best.membership);
+    return best;
+  }
+  best.modularity = modularity(g, best.membership, opt.resolution, opt.use_weights);
+  const double gamma = opt.resolution;
+  const double min_gain = opt.min_gain * two_m;
+  std::uint64_t stream = 0;
+  std::vector<node_t> start = best.membership;  // partition the next iteration starts from
+  const int max_iter = opt.iterations > 0 ? opt.iterations : std::numeric_limits<int>::max();
+  for (int it = 0; it < max_iter; ++it) {
+    LevelGraph L = L0;
+    std::vector<node_t> comm = start;     // the partition P of the current level's nodes
+    std::vector<node_t> member(static_cast<std::size_t>(n0));  // original node → current level node
+    std::iota(member.begin(), member.end(), node_t{0});
+    CommunityResult res;
+    std::int64_t moves_total = 0;
+    for (int level = 0;; ++level) {
+      const node_t n = L.n();
+      moves_total += move_nodes_fast(L, comm, gamma, two_m, min_gain, opt.seed, stream);
+      std::vector<node_t> cm = comm;
+      const node_t nc = canonical_membership(cm);
+      {
+        std::vector<node_t> m(member.size());
+        for (std::size_t i = 0; i < member.size(); ++i) m[i] = cm[member[i]];
+        res.level_membership.push_back(std::move(m));
+      }
+      ++res.levels;
+      report(opt.progress, "leiden", static_cast<std::uint64_t>(level + 1), 0);
+      if (nc == n) break;  // every community is one aggregated node: a refined (connected) set
+      std::vector<node_t> ref = refine(L, cm, gamma, two_m, opt.randomness, opt.seed, stream + 2);
+      node_t nr = canonical_membership(ref);
+      if (nr == n) {
+        // refinement merged nothing: aggregate the connected pieces of P's communities
+        // instead (still connected sets, so the guarantee holds; as igraph, which
+        // aggregates on P itself here)
+        ref = split_components(L, cm);
+        nr = canonical_membership(ref);
+        if (nr == n) break;
+      }
+      stream += kStreamsPerLevel;
+      // the next level: nodes = refined communities, starting in their P community
+      std::vector<node_t> next_comm(static_cast<std::size_t>(nr));
+      for (node_t v = 0; v < n; ++v) next_comm[ref[v]] = cm[v];
+      L = aggregate(L, ref, nr);
+      for (node_t& m : member) m = ref[m];
+      comm = std::move(next_comm);
+    }
+    stream += kStreamsPerLevel;
+    res.membership = res.level_membership.back();
+    res.count = canonical_membership(res.membership);
+    res.modularity = modularity(g, res.membership, opt.resolution, opt.use_weights);
+    const bool better = res.modularity > best.modularity + 1e-13;
+    if (better || it == 0) best = std::move(res);
+    // until stable: stop at the first iteration that does not improve (an
+    // iteration may lower modularity: the refinement is randomized)
+    if (!better || moves_total == 0) break;
+    start = best.membership;
+  }
+  return best;
+}
+
 }  // namespace sprig

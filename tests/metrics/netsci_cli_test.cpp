@@ -82,6 +82,12 @@ TEST_CASE("netsci cli: centrality, communities and wl write per-node files") {
   r = sprig_cli(d, "centrality " + data("karate.edges.gz"));
   CHECK(r.code == 1);
   CHECK(r.err.find("choose at least one") != std::string::npos);
-  r = sprig_cli(d, "communities " + data("karate.edges.gz") + " --method leiden");
+  r = sprig_cli(d, "communities " + data("karate.edges.gz") + " --method leiden --json --seed 3");
+  REQUIRE(r.code == 0);
+  const auto lj = nlohmann::json::parse(r.out);
+  CHECK(lj["method"] == "leiden");
+  CHECK(lj["modularity"].get<double>() == doctest::Approx(0.41979).epsilon(1e-4));
+  CHECK(lj["membership"].size() == 34);
+  r = sprig_cli(d, "communities " + data("karate.edges.gz") + " --method infomap");
   CHECK(r.code == 2);
 }
