@@ -469,13 +469,16 @@ void register_eval(CLI::App* lp) {
 
 }  // namespace
 
+void register_linkpred_closure(CLI::App* lp);  // cli/linkpred_closure.cpp
+
 void register_linkpred(CLI::App& app) {
-  auto* lp = app.add_subcommand("linkpred", "Link prediction: split, score pairs, evaluate");
+  auto* lp = app.add_subcommand("linkpred", "Link prediction: split, score pairs, evaluate, simplicial closure");
   lp->footer("Steps of `sprig run`, one at a time: split, score, eval. See `sprig linkpred SUB --help`.");
   lp->require_subcommand(1);
   register_split(lp);
   register_score(lp);
   register_eval(lp);
+  register_linkpred_closure(lp);
 }
 
 }  // namespace sprig::cli

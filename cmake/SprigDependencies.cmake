@@ -11,6 +11,10 @@ if(NOT TARGET hdf5::hdf5)
   target_link_libraries(hdf5::hdf5 INTERFACE ${HDF5_C_LIBRARIES})
 endif()
 find_path(Random123_INCLUDE_DIR Random123/philox.h REQUIRED)
+# libdeflate (libdeflate-dev): whole-buffer inflate of compressed HDF5 chunks,
+# 2–3x faster than zlib's streaming inflate. Private to the library.
+find_path(LIBDEFLATE_INCLUDE_DIR libdeflate.h REQUIRED)
+find_library(LIBDEFLATE_LIBRARY deflate REQUIRED)
 if(SPRIG_BUILD_TESTS)
   find_package(doctest REQUIRED)
 endif()

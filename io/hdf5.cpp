@@ -1,5 +1,6 @@
 // RAII over the HDF5 C API; parallel shuffle+deflate chunk I/O.
 #include <tbb/enumerable_thread_specific.h>
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <sprig/graph/parallel.hpp>
 #include <sprig/io/hdf5.hpp>
@@ -649,6 +651,36 @@ void shuffle_bytes(const unsigned char* in, unsigned char* out, std::size_t n_el
   }
 }
 
+// Chunk decode outcomes, reported by chunk_error().
+enum ChunkStatus : int { kChunkOk = 0, kChunkWrongSize = 1, kChunkShortRead = 2, kChunkBadDeflate = 3, kChunkNoMemory = 4 };
+
+std::string chunk_error(int status) {
+  switch (status) {
+    case kChunkWrongSize: return "wrong decompressed size";
+    case kChunkShortRead: return "short read: file truncated?";
+    case kChunkBadDeflate: return "invalid deflate data";
+    case kChunkNoMemory: return "out of memory";
+    default: return fmt::format("status {}", status);
+  }
+}
+
+// Inflates one chunk of HDF5's deflate filter (a zlib stream) into exactly
+// `want` bytes. libdeflate decodes whole buffers 2–3× faster than zlib's
+// streaming inflate, and decoding is what bounds reading compressed graphs.
+// One decompressor per thread, kept for the thread's life.
+int inflate_chunk(const unsigned char* src, std::size_t n, unsigned char* dst, std::size_t want) {
+  struct Free {
+    void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+  };
+  thread_local std::unique_ptr<libdeflate_decompressor, Free> dec(libdeflate_alloc_decompressor());
+  if (!dec) return kChunkNoMemory;
+  std::size_t got = 0;
+  const libdeflate_result r = libdeflate_zlib_decompress(dec.get(), src, n, dst, want, &got);
+  if (r == LIBDEFLATE_INSUFFICIENT_SPACE) return kChunkWrongSize;
+  if (r != LIBDEFLATE_SUCCESS) return kChunkBadDeflate;
+  return got == want ? kChunkOk : kChunkWrongSize;
+}
+
 // pread(2) until `n` bytes are in, or false (EOF, error).
 bool pread_full(int fd, unsigned char* dst, std::size_t n, std::uint64_t off) {
   while (n > 0) {
@@ -785,10 +817,8 @@ bool read_direct(const Dataset& d, const Where& where, hid_t mem, std::size_t el
         const unsigned char* src = s.raw.data();
         if (inflate) {
           s.plain.resize(chunk_bytes);
-          uLongf len = static_cast<uLongf>(chunk_bytes);
-          const int zr = uncompress(s.plain.data(), &len, src, static_cast<uLong>(size[k]));
-          if (zr != Z_OK || len != chunk_bytes) {
-            bad[k] = zr == Z_OK ? 1 : zr;
+          if (const int st = inflate_chunk(src, size[k], s.plain.data(), chunk_bytes); st != kChunkOk) {
+            bad[k] = st;
             return;
           }
           src = s.plain.data();
@@ -802,10 +832,7 @@ bool read_direct(const Dataset& d, const Where& where, hid_t mem, std::size_t el
       1);
   for (std::size_t k = 0; k < nchunks; ++k)
     if (bad[k] != 0)
-      where.fail(fmt::format("corrupt chunk at row {} ({})", (c_first + k) * cr,
-                             bad[k] == 1   ? std::string("wrong size")
-                             : bad[k] == 2 ? std::string("short read: file truncated?")
-                                           : std::string(zError(bad[k]))));
+      where.fail(fmt::format("corrupt chunk at row {} ({})", (c_first + k) * cr, chunk_error(bad[k])));
   return true;
 }
 
@@ -880,10 +907,8 @@ void Dataset::read_rows_raw(hid_t mem, std::size_t elem, void* out, std::size_t 
             auto& buf = scratch.local();
             const bool inflated = plan.deflate && !(mask[k] & (1u << plan.deflate_bit));
             if (inflated) {
-              uLongf len = static_cast<uLongf>(chunk_bytes);
-              const int zr = uncompress(buf.data(), &len, src, static_cast<uLong>(size[k]));
-              if (zr != Z_OK || len != chunk_bytes) {
-                bad[k] = zr == Z_OK ? 1 : zr;
+              if (const int st = inflate_chunk(src, size[k], buf.data(), chunk_bytes); st != kChunkOk) {
+                bad[k] = st;
                 return;
               }
               src = buf.data();
@@ -899,8 +924,7 @@ void Dataset::read_rows_raw(hid_t mem, std::size_t elem, void* out, std::size_t 
           1);
       for (std::size_t k = 0; k < bad.size(); ++k)
         if (bad[k] != 0)
-          where_.fail(fmt::format("corrupt chunk at row {} ({})", (c0 + k) * cr,
-                                  bad[k] == 1 ? std::string("wrong decompressed size") : std::string(zError(bad[k]))));
+          where_.fail(fmt::format("corrupt chunk at row {} ({})", (c0 + k) * cr, chunk_error(bad[k])));
     }
     return;
   }
