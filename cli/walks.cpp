@@ -1,5 +1,6 @@
 // `sprig walks GRAPH -o walks.txt`: random walks (uniform, weighted, node2vec,
-// temporal), one walk per line as node ids separated by spaces.
+// temporal), one walk per line as node ids separated by spaces, or (-o .h5) an
+// n_walks × length int32 dataset /walks with −1 padding and the options as attributes.
 #include <chrono>
 #include <memory>
 #include <string>
@@ -7,6 +8,7 @@
 #include <sprig/embed/embedding_file.hpp>
 #include <sprig/embed/walks.hpp>
 #include <sprig/io/graph_source.hpp>
+#include <sprig/io/hdf5_graph.hpp>
 
 #include "common.hpp"
 
@@ -19,10 +21,12 @@ void register_walks(CLI::App& app) {
       "Weighted graphs walk by weight unless --unweighted; --p/--q give node2vec's\n"
       "second-order walks; --temporal follows edges forward in time (the file's\n"
       "time column). A walk stops early at a node without (allowed) out-edges.\n"
-      "Output: one walk per line (`.gz` compresses).\n"
+      "Output: one walk per line (`.gz` compresses); with .h5, the dataset /walks\n"
+      "(n_walks x length int32, -1 after a walk's end, options as attributes).\n"
       "Examples:\n"
       "  sprig walks data/karate.edges.gz --walks-per-node 10 --length 80 -o walks.txt\n"
-      "  sprig walks data/lesmis.edges.gz --p 0.25 --q 4 -o walks.txt.gz --json");
+      "  sprig walks data/lesmis.edges.gz --p 0.25 --q 4 -o walks.txt.gz --json\n"
+      "  sprig walks data/karate.edges.gz -o walks.h5   # h5py: f['walks'][:]");
   struct Args {
     std::string source, out, sampling = "alias";
     GraphFlags flags;
@@ -32,7 +36,7 @@ void register_walks(CLI::App& app) {
   };
   auto a = std::make_shared<Args>();
   sub->add_option("GRAPH", a->source, kGraphHelp)->required();
-  sub->add_option("-o,--output", a->out, "output text file (.gz compresses)")->required();
+  sub->add_option("-o,--output", a->out, "output: text (.gz compresses) or .h5")->required();
   sub->add_option("--walks-per-node", a->walks_per_node, "walks started from each node")->capture_default_str();
   sub->add_option("--length", a->length, "nodes per walk, start included")->capture_default_str();
   sub->add_option("--p", a->p, "node2vec return parameter")->capture_default_str();
@@ -66,7 +70,26 @@ void register_walks(CLI::App& app) {
                                .seed = common().seed, .progress = progress()});
     }
     const auto t1 = std::chrono::steady_clock::now();
-    write_walks_text(a->out, walks);
+    if (is_hdf5_path(a->out)) {
+      h5::Attributes attrs{{"graph", a->source},
+                           {"walks_per_node", a->walks_per_node},
+                           {"length", a->length},
+                           {"seed", static_cast<std::int64_t>(common().seed)},
+                           {"padding", std::int64_t{-1}}};
+      if (a->temporal) {
+        attrs["method"] = std::string("temporal");
+        attrs["strict"] = std::int64_t{a->non_strict ? 0 : 1};
+      } else {
+        attrs["method"] = std::string(a->p != 1 || a->q != 1 ? "node2vec" : "first-order");
+        attrs["p"] = a->p;
+        attrs["q"] = a->q;
+        attrs["use_weights"] = std::int64_t{a->unweighted ? 0 : 1};
+        attrs["sampling"] = a->sampling;
+      }
+      write_walks_hdf5(split_hdf5_path(a->out).file, walks, attrs);
+    } else {
+      write_walks_text(a->out, walks);
+    }
     finish_progress();
     std::int64_t steps = 0;
     for (std::int64_t i = 0; i < walks.count; ++i) steps += walks.walk_length(i);

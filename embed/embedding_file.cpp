@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -109,6 +110,60 @@ void write_walks_text(const std::string& path, const Walks& walks) {
       w.put('\n');
     }
   });
+}
+
+void write_walks_hdf5(const std::string& path, const Walks& walks, const h5::Attributes& attrs) {
+  static_assert(sizeof(node_t) == sizeof(std::int32_t));
+  const std::string tmp = path + ".tmp-walks";
+  try {
+    {
+      h5::File f = h5::File::create(tmp);
+      const hsize_t dims[2] = {static_cast<hsize_t>(walks.count), static_cast<hsize_t>(walks.length)};
+      h5::Dataset d = f.create_dataset("/walks", H5T_NATIVE_INT32, dims);
+      d.write_all<std::int32_t>(std::span<const std::int32_t>(walks.nodes.data(), walks.nodes.size()));
+      h5::Attributes all = attrs;
+      all["first"] = static_cast<std::int64_t>(walks.first);
+      f.open_dataset("/walks").write_attrs(all);
+      f.close();
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) throw IoError(path, "cannot rename " + tmp + " onto it: " + ec.message());
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    throw;
+  }
+}
+
+Walks read_walks_hdf5(const std::string& path, h5::Attributes* attrs) {
+  const h5::File f = h5::File::open(path);
+  if (!f.exists("/walks")) throw IoError(path, "no /walks dataset (write it with `sprig walks ... -o FILE.h5`)");
+  const h5::Dataset d = f.open_dataset("/walks");
+  d.expect_rank(2);
+  d.expect_integer();
+  const auto dims = d.dims();
+  Walks w;
+  w.count = static_cast<std::int64_t>(dims[0]);
+  w.length = static_cast<std::int64_t>(dims[1]);
+  w.nodes = d.read_all<std::int32_t>();
+  for (std::int64_t i = 0; i < w.count; ++i) {
+    const auto row = w.walk(i);
+    bool ended = false;
+    for (std::int64_t s = 0; s < w.length; ++s) {
+      if (row[s] < -1 || (ended && row[s] != -1))
+        throw IoError(path,
+                      fmt::format("walk {} holds {} at step {}{}", i, row[s], s,
+                                  row[s] < -1 ? " (ids are ≥ 0, −1 pads)" : " after its −1 padding"),
+                      0, "/walks");
+      ended = ended || row[s] == -1;
+    }
+  }
+  h5::Attributes a = d.read_attrs();
+  if (auto it = a.find("first"); it != a.end())
+    if (const auto* v = std::get_if<std::int64_t>(&it->second)) w.first = *v;
+  if (attrs) *attrs = std::move(a);
+  return w;
 }
 
 }  // namespace sprig

@@ -95,3 +95,57 @@ TEST_CASE("embedding files: sprig embed and sprig walks end to end") {
   CHECK(std::system((cli + " walks " + data + " --q -1 -q -o " + bad + " 2>/dev/null").c_str()) != 0);
   for (const auto& p : {npy, txt, walks}) std::remove(p.c_str());
 }
+
+TEST_CASE("embedding files: walks to HDF5 and back, through the library and sprig walks") {
+  sprig::Walks w;
+  w.first = 3;
+  w.count = 3;
+  w.length = 4;
+  w.nodes = {4, 5, 6, 7, 7, -1, -1, -1, 0, 1, 2, -1};
+  const std::string path = temp_path("w.h5");
+  sprig::write_walks_hdf5(path, w, {{"p", 0.5}, {"method", std::string("node2vec")}});
+  sprig::h5::Attributes attrs;
+  const sprig::Walks r = sprig::read_walks_hdf5(path, &attrs);
+  CHECK(r.first == 3);
+  CHECK(r.count == 3);
+  CHECK(r.length == 4);
+  CHECK(r.nodes == w.nodes);
+  CHECK(r.walk_length(1) == 1);
+  CHECK(std::get<double>(attrs.at("p")) == 0.5);
+  CHECK(std::get<std::string>(attrs.at("method")) == "node2vec");
+  // Empty walks round-trip too.
+  sprig::write_walks_hdf5(path, sprig::Walks{});
+  CHECK(sprig::read_walks_hdf5(path).count == 0);
+  // Padding followed by a node, or an id below −1: errors naming the dataset.
+  w.nodes[6] = 9;
+  sprig::write_walks_hdf5(path, w);
+  CHECK_THROWS_WITH_AS(sprig::read_walks_hdf5(path), doctest::Contains("/walks"), sprig::IoError);
+  w.nodes[6] = -1;
+  w.nodes[0] = -7;
+  sprig::write_walks_hdf5(path, w);
+  CHECK_THROWS_AS(sprig::read_walks_hdf5(path), sprig::IoError);
+  CHECK_THROWS_AS(sprig::read_walks_hdf5(temp_path("missing.h5")), sprig::IoError);
+  std::remove(path.c_str());
+
+  const std::string cli = SPRIG_CLI_PATH;
+  if (cli.empty()) return;  // built without the CLI
+  const std::string data = std::string(SPRIG_DATA_DIR) + "/karate.edges.gz";
+  const std::string txt = temp_path("cw.txt"), h5 = temp_path("cw.h5");
+  const std::string args = " walks " + data + " --walks-per-node 2 --length 7 --p 0.5 --q 2 --seed 4 -q -o ";
+  REQUIRE(std::system((cli + args + txt).c_str()) == 0);
+  REQUIRE(std::system((cli + args + h5).c_str()) == 0);
+  const sprig::Walks hw = sprig::read_walks_hdf5(h5, &attrs);
+  CHECK(hw.count == 68);
+  CHECK(hw.length == 7);
+  CHECK(std::get<double>(attrs.at("q")) == 2.0);
+  CHECK(std::get<std::int64_t>(attrs.at("seed")) == 4);
+  CHECK(std::get<std::string>(attrs.at("method")) == "node2vec");
+  // The same walks as the text output.
+  std::ostringstream text;
+  for (std::int64_t i = 0; i < hw.count; ++i) {
+    for (std::int64_t s = 0; s < hw.walk_length(i); ++s) text << (s ? " " : "") << hw.walk(i)[s];
+    text << '\n';
+  }
+  CHECK(text.str() == slurp(txt));
+  for (const auto& p : {txt, h5}) std::remove(p.c_str());
+}
