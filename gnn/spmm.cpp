@@ -72,7 +72,7 @@ const Transposed& transposed_or_build(const Block& block, const Transposed* t, T
 
 }  // namespace
 
-void check_block(const Block& block, const char* who) {
+void validate_block(const Block& block, const char* who) {
   SPRIG_EXPECTS(block.num_dst >= 0 && block.num_src >= 0, "{}: negative block size ({} x {})", who, block.num_dst,
                 block.num_src);
   SPRIG_EXPECTS(block.offsets.size() == static_cast<std::size_t>(block.num_dst) + 1,
@@ -86,7 +86,7 @@ void check_block(const Block& block, const char* who) {
 }
 
 Transposed transpose(const Block& block) {
-  check_block(block, "transpose");
+  validate_block(block, "transpose");
   Transposed t;
   t.num_rows = block.num_src;
   t.num_cols = block.num_dst;
@@ -114,7 +114,7 @@ Transposed transpose(const Block& block) {
 }
 
 const Transposed& TransposeCache::get(const Block& block) {
-  check_block(block, "TransposeCache");
+  validate_block(block, "TransposeCache");
   const std::size_t m = block.targets.size();
   std::uint64_t fp = mix64(static_cast<std::uint64_t>(block.num_dst)) ^
                      mix64(static_cast<std::uint64_t>(block.num_src) + 0x1234567ULL) ^ mix64(m + 0x777ULL);
@@ -134,14 +134,14 @@ const Transposed& TransposeCache::get(const Block& block) {
 }
 
 Vector in_degrees(const Block& block) {
-  check_block(block, "in_degrees");
+  validate_block(block, "in_degrees");
   Vector d(block.num_dst);
   for (node_t i = 0; i < block.num_dst; ++i) d[i] = static_cast<float>(block.offsets[i + 1] - block.offsets[i]);
   return d;
 }
 
 Matrix spmm(const Block& block, const Matrix& x, const SpmmSpec& spec, std::vector<edge_t>* arg) {
-  check_block(block, "spmm");
+  validate_block(block, "spmm");
   SPRIG_EXPECTS(x.rows() == block.num_src, "spmm: features have {} rows, the block has {} source nodes", x.rows(),
                 block.num_src);
   const Eigen::Index F = x.cols();
@@ -199,7 +199,7 @@ Matrix spmm(const Block& block, const Matrix& x, const SpmmSpec& spec, std::vect
 
 Matrix spmm_backward_x(const Block& block, const Matrix& grad_out, const SpmmSpec& spec,
                        const std::vector<edge_t>* arg, const Transposed* t) {
-  check_block(block, "spmm_backward_x");
+  validate_block(block, "spmm_backward_x");
   SPRIG_EXPECTS(grad_out.rows() == block.num_dst, "spmm_backward_x: gradient has {} rows, expected num_dst = {}",
                 grad_out.rows(), block.num_dst);
   const Eigen::Index F = grad_out.cols();
@@ -264,7 +264,7 @@ Matrix spmm_backward_x(const Block& block, const Matrix& grad_out, const SpmmSpe
 
 Matrix spmm_backward_edge(const Block& block, const Matrix& x, const Matrix& grad_out, const SpmmSpec& spec,
                           const std::vector<edge_t>* arg) {
-  check_block(block, "spmm_backward_edge");
+  validate_block(block, "spmm_backward_edge");
   SPRIG_EXPECTS(spec.message != Message::source, "spmm_backward_edge: source messages have no edge values");
   SPRIG_EXPECTS(x.rows() == block.num_src && grad_out.rows() == block.num_dst && x.cols() == grad_out.cols(),
                 "spmm_backward_edge: shapes x {}x{}, grad {}x{} do not match the block {}x{}", x.rows(), x.cols(),
@@ -303,7 +303,7 @@ Matrix spmm_backward_edge(const Block& block, const Matrix& x, const Matrix& gra
 }
 
 void spmm_moments(const Block& block, const Matrix& x, Matrix& mean, Matrix& mean_sq) {
-  check_block(block, "spmm_moments");
+  validate_block(block, "spmm_moments");
   SPRIG_EXPECTS(x.rows() == block.num_src, "spmm_moments: features have {} rows, the block has {} source nodes",
                 x.rows(), block.num_src);
   const Eigen::Index F = x.cols();
@@ -333,7 +333,7 @@ void spmm_moments(const Block& block, const Matrix& x, Matrix& mean, Matrix& mea
 }
 
 Matrix sddmm_dot(const Block& block, const Matrix& u, const Matrix& v, int heads) {
-  check_block(block, "sddmm_dot");
+  validate_block(block, "sddmm_dot");
   SPRIG_EXPECTS(u.rows() == block.num_dst && v.rows() == block.num_src && u.cols() == v.cols(),
                 "sddmm_dot: u is {}x{} and v is {}x{}, expected num_dst = {} and num_src = {} rows of equal width",
                 u.rows(), u.cols(), v.rows(), v.cols(), block.num_dst, block.num_src);
@@ -357,7 +357,7 @@ Matrix sddmm_dot(const Block& block, const Matrix& u, const Matrix& v, int heads
 
 void sddmm_dot_backward(const Block& block, const Matrix& u, const Matrix& v, const Matrix& grad_e, Matrix* du,
                         Matrix* dv, const Transposed* t) {
-  check_block(block, "sddmm_dot_backward");
+  validate_block(block, "sddmm_dot_backward");
   SPRIG_EXPECTS(grad_e.rows() == block.num_arcs() && grad_e.cols() >= 1 && u.cols() % grad_e.cols() == 0 &&
                     u.rows() == block.num_dst && v.rows() == block.num_src && u.cols() == v.cols(),
                 "sddmm_dot_backward: shapes do not match (grad {}x{}, u {}x{}, v {}x{}, block {}x{} with {} arcs)",
@@ -399,7 +399,7 @@ void sddmm_dot_backward(const Block& block, const Matrix& u, const Matrix& v, co
 }
 
 Matrix sddmm_add(const Block& block, const Matrix& u, const Matrix& v) {
-  check_block(block, "sddmm_add");
+  validate_block(block, "sddmm_add");
   SPRIG_EXPECTS(u.rows() == block.num_dst && v.rows() == block.num_src && u.cols() == v.cols() && u.cols() >= 1,
                 "sddmm_add: u is {}x{} and v is {}x{}, expected num_dst = {} and num_src = {} rows of equal width",
                 u.rows(), u.cols(), v.rows(), v.cols(), block.num_dst, block.num_src);
@@ -415,7 +415,7 @@ Matrix sddmm_add(const Block& block, const Matrix& u, const Matrix& v) {
 }
 
 void sddmm_add_backward(const Block& block, const Matrix& grad_e, Matrix* du, Matrix* dv, const Transposed* t) {
-  check_block(block, "sddmm_add_backward");
+  validate_block(block, "sddmm_add_backward");
   SPRIG_EXPECTS(grad_e.rows() == block.num_arcs(), "sddmm_add_backward: gradient has {} rows for {} arcs",
                 grad_e.rows(), block.num_arcs());
   const Eigen::Index H = grad_e.cols();
@@ -444,7 +444,7 @@ void sddmm_add_backward(const Block& block, const Matrix& grad_e, Matrix* du, Ma
 }
 
 Matrix edge_softmax(const Block& block, const Matrix& scores) {
-  check_block(block, "edge_softmax");
+  validate_block(block, "edge_softmax");
   SPRIG_EXPECTS(scores.rows() == block.num_arcs() && scores.cols() >= 1,
                 "edge_softmax: scores have {} rows, the block has {} arcs", scores.rows(), block.num_arcs());
   const Eigen::Index H = scores.cols();
@@ -469,7 +469,7 @@ Matrix edge_softmax(const Block& block, const Matrix& scores) {
 }
 
 Matrix edge_softmax_backward(const Block& block, const Matrix& alpha, const Matrix& grad_alpha) {
-  check_block(block, "edge_softmax_backward");
+  validate_block(block, "edge_softmax_backward");
   SPRIG_EXPECTS(alpha.rows() == block.num_arcs() && grad_alpha.rows() == alpha.rows() &&
                     grad_alpha.cols() == alpha.cols(),
                 "edge_softmax_backward: alpha {}x{} and gradient {}x{} must both be num_arcs ({}) x heads",

@@ -72,7 +72,7 @@ class TransposeCache {
 
 /// Checks a block's invariants (sizes, offsets monotone, targets < num_src,
 /// weights empty or one per arc); throws InvalidArgument naming `who` and the rule.
-void check_block(const Block& block, const char* who);
+void validate_block(const Block& block, const char* who);
 
 /// Forward SpMM: num_dst × F. `arg` (max/min only) receives num_dst·F arc indices (−1: empty row).
 /// Throws InvalidArgument on shape mismatches (x rows ≠ num_src, edge rows ≠ arcs, F % heads ≠ 0).
