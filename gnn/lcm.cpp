@@ -401,14 +401,14 @@ Matrix GruSequenceAggregator::forward(const Block& block, const Matrix& x, const
   std::iota(order_.begin(), order_.end(), 0);
   std::stable_sort(order_.begin(), order_.end(), [&](node_t a, node_t b) { return deg(a) > deg(b); });
   const edge_t T = n > 0 ? deg(order_[0]) : 0;
-  // Each row's arcs in a seeded random order (Fisher–Yates keyed by (seed, row)).
-  std::vector<std::vector<edge_t>> perm(static_cast<std::size_t>(n));
+  // Each row's arcs in a seeded random order (Fisher–Yates keyed by (seed, row)), in one flat array.
+  std::vector<edge_t> perm(static_cast<std::size_t>(block.num_arcs()));
   parallel_for(node_t{0}, n, [&](node_t i) {
-    auto& p = perm[i];
-    p.resize(static_cast<std::size_t>(deg(i)));
-    std::iota(p.begin(), p.end(), block.offsets[i]);
+    edge_t* p = perm.data() + block.offsets[i];
+    const edge_t d = deg(i);
+    std::iota(p, p + d, block.offsets[i]);
     Philox rng(seed_, static_cast<std::uint64_t>(i), 0x5e9);
-    for (std::size_t k = p.size(); k > 1; --k) std::swap(p[k - 1], p[rng.bounded(static_cast<std::uint32_t>(k))]);
+    for (edge_t k = d; k > 1; --k) std::swap(p[k - 1], p[rng.bounded(static_cast<std::uint32_t>(k))]);
   }, 256);
   step_arcs_.assign(static_cast<std::size_t>(T), {});
   h_.assign(1, Matrix::Zero(0, features_));
@@ -421,7 +421,7 @@ Matrix GruSequenceAggregator::forward(const Block& block, const Matrix& x, const
     arcs.resize(alive);
     Matrix xs(static_cast<Eigen::Index>(alive), features_);
     for (std::size_t k = 0; k < alive; ++k) {
-      arcs[k] = perm[order_[k]][t];
+      arcs[k] = perm[block.offsets[order_[k]] + t];
       xs.row(static_cast<Eigen::Index>(k)) = x.row(block.targets[arcs[k]]);
     }
     const Matrix hp = h_.back().topRows(static_cast<Eigen::Index>(alive));
