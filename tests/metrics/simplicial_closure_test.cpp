@@ -170,12 +170,13 @@ TEST_CASE("simplicial_closure: the cut splits simplices by time quantile; AP rat
 }
 
 TEST_CASE("simplicial_closure: identical under 1, 2 and 4 threads; katz and ppr sum the three edges") {
-  const auto s = random_simplices(7, 300, 1500, 4);
+  const auto s = random_simplices(7, 60, 1500, 4);
   ClosureOptions opt;
   const auto all = parse_closure_scores("all");
   auto run = [&](int t) { return with_threads(t, [&] { return simplicial_closure(s, all, opt); }); };
   const auto a = run(1), b = run(2), c = run(4);
   REQUIRE(a.candidates.triangles.size() > 50);
+  REQUIRE(a.candidates.positives() > 0);
   CHECK(a.candidates.triangles == b.candidates.triangles);
   CHECK(a.candidates.triangles == c.candidates.triangles);
   CHECK(a.candidates.closes == c.candidates.closes);
