@@ -7,6 +7,7 @@ foreach(module IN LISTS SPRIG_MODULES)
           DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/sprig/${module}"
           FILES_MATCHING PATTERN "*.hpp")
 endforeach()
+install(FILES "${SPRIG_INCLUDE_ROOT}/sprig/config.hpp" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/sprig")
 
 install(TARGETS sprig EXPORT sprigTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}

@@ -2,6 +2,7 @@
 // then k pull iterations alternating between the two buffers; each finished
 // row is normalised and added into the output while it is still in cache.
 #include <sprig/embed/fastrp.hpp>
+#include <sprig/embed/fastrp_cuda.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -99,6 +100,7 @@ float fastrp_feature_projection_entry(std::uint64_t seed, std::int64_t f, std::i
 
 Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
   check_options(g, opt);
+  if (opt.device == Device::cuda) return detail::fastrp_cuda(g, opt);
   const std::int64_t n = g.num_nodes();
   const std::int64_t d = opt.dim;
   Matrix out = Matrix::Zero(n, d);

@@ -52,6 +52,7 @@ struct FastRpOptions {
   float property_ratio = 0.f;  ///< in [0, 1]: share of the d dimensions projected from `features`
   std::uint64_t seed = 1;
   ProgressFn progress;         ///< stage "fastrp", one report per iteration
+  Device device = Device::cpu;  ///< Device::cuda: cuSPARSE path (embed/fastrp_cuda.hpp), same result within rounding
 };
 
 /// The n × d FastRP embedding of g. Throws InvalidArgument when dim ≤ 0,

@@ -1,6 +1,7 @@
 // Random walks: a first-order sampler (uniform, alias or prefix sums), the
 // node2vec rejection step, and temporal walks over a time-sorted adjacency.
 #include <sprig/embed/walks.hpp>
+#include <sprig/embed/walks_cuda.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -173,6 +174,7 @@ Walks random_walks_range(const Graph& g, const WalkOptions& opt, std::int64_t be
   const std::int64_t total = opt.walks_per_node * n;
   SPRIG_EXPECTS(0 <= begin && begin <= end && end <= total, "random_walks: range [{}, {}) outside [0, {}]", begin, end,
                 total);
+  if (opt.device == Device::cuda) return detail::random_walks_cuda(g, opt, begin, end);
   Walks out;
   out.first = begin;
   out.count = end - begin;

@@ -50,6 +50,7 @@ struct WalkOptions {
   WeightedSampling sampling = WeightedSampling::alias;
   std::uint64_t seed = 1;
   ProgressFn progress;               ///< stage "walks", done/total walks, a few hundred reports at most
+  Device device = Device::cpu;       ///< Device::cuda: identical walks on the GPU (embed/walks_cuda.hpp)
 };
 
 /// A block of walks: row i holds walk first + i, −1 after its end.

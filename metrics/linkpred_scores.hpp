@@ -94,6 +94,7 @@ struct LinkScoreOptions {
   int max_distance = 0;              ///< inv_dist: stop searching beyond this (0: unbounded)
   bool validate = true;              ///< check pair ids (O(#pairs))
   ProgressFn progress;               ///< stage "score": pairs done (one call per block of pairs)
+  Device device = Device::cpu;       ///< Device::cuda: cn..ra on the GPU, equal values (metrics/linkpred_scores_cuda.hpp)
 };
 
 /// Score columns for `pairs`: result[j][i] is score `scores[j]` of pairs[i].
