@@ -41,6 +41,38 @@ void gates(const GruCell& c, const Matrix& x, const Matrix& h, Matrix& gi, Matri
   });
 }
 
+// One GRU row from its gate pre-activations a = x·W_ih + b_ih, b = h·W_hh + b_hh (3F each).
+inline void gru_row(const float* a, const float* b, const float* hr, float* o, Eigen::Index F) {
+  for (Eigen::Index f = 0; f < F; ++f) {
+    const float rg = sigmoid(a[f] + b[f]);
+    const float z = sigmoid(a[F + f] + b[F + f]);
+    const float n = std::tanh(a[2 * F + f] + rg * b[2 * F + f]);
+    o[f] = (1.0f - z) * n + z * hr[f];
+  }
+}
+
+// Its backward for dL/dout = gr: gate gradients di (input side), dhh (hidden side), and the direct dL/dh term dd.
+inline void gru_row_backward(const float* a, const float* b, const float* hr, const float* gr, float* di, float* dhh,
+                             float* dd, Eigen::Index F) {
+  for (Eigen::Index f = 0; f < F; ++f) {
+    const float rg = sigmoid(a[f] + b[f]);
+    const float z = sigmoid(a[F + f] + b[F + f]);
+    const float n = std::tanh(a[2 * F + f] + rg * b[2 * F + f]);
+    const float dn = gr[f] * (1.0f - z);
+    const float dz = gr[f] * (hr[f] - n);
+    dd[f] = gr[f] * z;
+    const float dnp = dn * (1.0f - n * n);
+    const float drp = dnp * b[2 * F + f] * rg * (1.0f - rg);
+    const float dzp = dz * z * (1.0f - z);
+    di[f] = drp;
+    di[F + f] = dzp;
+    di[2 * F + f] = dnp;
+    dhh[f] = drp;
+    dhh[F + f] = dzp;
+    dhh[2 * F + f] = dnp * rg;
+  }
+}
+
 }  // namespace
 
 GruCell::GruCell(int features, std::uint64_t seed, const std::string& name)
@@ -65,16 +97,7 @@ Matrix gru_forward(const GruCell& c, const Matrix& x, const Matrix& h) {
   gates(c, x, h, gi, gh);
   Matrix out(x.rows(), F);
   for_rows(x.rows(), [&](Eigen::Index r) {
-    const float* a = gi.data() + r * 3 * F;
-    const float* b = gh.data() + r * 3 * F;
-    const float* hr = h.data() + r * F;
-    float* o = out.data() + r * F;
-    for (Eigen::Index f = 0; f < F; ++f) {
-      const float rg = sigmoid(a[f] + b[f]);
-      const float z = sigmoid(a[F + f] + b[F + f]);
-      const float n = std::tanh(a[2 * F + f] + rg * b[2 * F + f]);
-      o[f] = (1.0f - z) * n + z * hr[f];
-    }
+    gru_row(gi.data() + r * 3 * F, gh.data() + r * 3 * F, h.data() + r * F, out.data() + r * F, F);
   });
   return out;
 }
@@ -87,30 +110,8 @@ void gru_backward(GruCell& c, const Matrix& x, const Matrix& h, const Matrix& g,
   gates(c, x, h, gi, gh);
   Matrix dgi(x.rows(), 3 * F), dgh(x.rows(), 3 * F), dhd(x.rows(), F);
   for_rows(x.rows(), [&](Eigen::Index r) {
-    const float* a = gi.data() + r * 3 * F;
-    const float* b = gh.data() + r * 3 * F;
-    const float* hr = h.data() + r * F;
-    const float* gr = g.data() + r * F;
-    float* di = dgi.data() + r * 3 * F;
-    float* dhh = dgh.data() + r * 3 * F;
-    float* dd = dhd.data() + r * F;
-    for (Eigen::Index f = 0; f < F; ++f) {
-      const float rg = sigmoid(a[f] + b[f]);
-      const float z = sigmoid(a[F + f] + b[F + f]);
-      const float n = std::tanh(a[2 * F + f] + rg * b[2 * F + f]);
-      const float dn = gr[f] * (1.0f - z);
-      const float dz = gr[f] * (hr[f] - n);
-      dd[f] = gr[f] * z;
-      const float dnp = dn * (1.0f - n * n);
-      const float drp = dnp * b[2 * F + f] * rg * (1.0f - rg);
-      const float dzp = dz * z * (1.0f - z);
-      di[f] = drp;
-      di[F + f] = dzp;
-      di[2 * F + f] = dnp;
-      dhh[f] = drp;
-      dhh[F + f] = dzp;
-      dhh[2 * F + f] = dnp * rg;
-    }
+    gru_row_backward(gi.data() + r * 3 * F, gh.data() + r * 3 * F, h.data() + r * F, g.data() + r * F,
+                     dgi.data() + r * 3 * F, dgh.data() + r * 3 * F, dhd.data() + r * F, F);
   });
   dx = detail::matmul_nt(dgi, c.w_ih.value);
   dh = detail::matmul_nt(dgh, c.w_hh.value);
@@ -222,10 +223,28 @@ Matrix LcmAggregator::forward(const Block& block, const Matrix& x, const Context
       }
     }
     lv.next.resize(cursor, features_);
-    const Matrix a = gather(l, lv.left, block, x);
-    const Matrix b = gather(l, lv.right, block, x);
-    const Matrix y = lcm_combine(cell_, a, b);
-    for_rows(static_cast<Eigen::Index>(lv.pair_to.size()), [&](Eigen::Index p) { lv.next.row(lv.pair_to[p]) = y.row(p); });
+    if (l == 0) {
+      // Level 0 combines source rows, which many arcs share: the gate
+      // pre-activations are computed once per source row (2 GEMMs over num_src
+      // rows instead of 4 over the pairs), then each pair is pointwise.
+      Matrix gi, gh;
+      gates(cell_, x, x, gi, gh);
+      const Eigen::Index F = features_;
+      Matrix y2(static_cast<Eigen::Index>(lv.pair_to.size()), F);
+      for_rows(y2.rows(), [&](Eigen::Index p) {
+        const std::ptrdiff_t ja = block.targets[lv.left[p]], jb = block.targets[lv.right[p]];
+        float* o = lv.next.data() + lv.pair_to[p] * F;
+        float* o2 = y2.data() + p * F;
+        gru_row(gi.data() + ja * 3 * F, gh.data() + jb * 3 * F, x.data() + jb * F, o, F);   // GRU(a; b)
+        gru_row(gi.data() + jb * 3 * F, gh.data() + ja * 3 * F, x.data() + ja * F, o2, F);  // GRU(b; a)
+        for (Eigen::Index f = 0; f < F; ++f) o[f] = 0.5f * (o[f] + o2[f]);
+      });
+    } else {
+      const Matrix a = gather(l, lv.left, block, x);
+      const Matrix b = gather(l, lv.right, block, x);
+      const Matrix y = lcm_combine(cell_, a, b);
+      for_rows(static_cast<Eigen::Index>(lv.pair_to.size()), [&](Eigen::Index p) { lv.next.row(lv.pair_to[p]) = y.row(p); });
+    }
     const Matrix cv = gather(l, lv.carry_from, block, x);
     for_rows(static_cast<Eigen::Index>(lv.carry_to.size()), [&](Eigen::Index k) { lv.next.row(lv.carry_to[k]) = cv.row(k); });
     levels_.push_back(std::move(lv));
@@ -306,12 +325,38 @@ Matrix LcmAggregator::backward(const Block& block, const Matrix& grad_out) {
       arc_kind[final_index_[i]] = 4;
       arc_row[final_index_[i]] = i;
     }
-  Matrix da0, db0;
+  Matrix gi0, gh0, dgi1, dgh1, dgi2, dgh2, dd1, dd2;  // level 0, per pair
   for (std::size_t l = L; l-- > 0;) {
     const Level& lv = levels_[l];
     const Eigen::Index P = static_cast<Eigen::Index>(lv.pair_to.size());
     Matrix gy(P, features_);
     for_rows(P, [&](Eigen::Index p) { gy.row(p) = dv[l + 1].row(lv.pair_to[p]); });
+    if (l == 0) {
+      // Pointwise backward of both orders per pair, against the per-source gates (see forward).
+      const Eigen::Index F = features_;
+      gates(cell_, x_, x_, gi0, gh0);
+      dgi1.resize(P, 3 * F), dgh1.resize(P, 3 * F), dgi2.resize(P, 3 * F), dgh2.resize(P, 3 * F);
+      dd1.resize(P, F), dd2.resize(P, F);
+      for_rows(P, [&](Eigen::Index p) {
+        const std::ptrdiff_t ja = block.targets[lv.left[p]], jb = block.targets[lv.right[p]];
+        // dL/d(each GRU output) = ½ dL/d(a ⊕ b): scale after, so the helpers read gy directly.
+        gru_row_backward(gi0.data() + ja * 3 * F, gh0.data() + jb * 3 * F, x_.data() + jb * F, gy.data() + p * F,
+                         dgi1.data() + p * 3 * F, dgh1.data() + p * 3 * F, dd1.data() + p * F, F);
+        gru_row_backward(gi0.data() + jb * 3 * F, gh0.data() + ja * 3 * F, x_.data() + ja * F, gy.data() + p * F,
+                         dgi2.data() + p * 3 * F, dgh2.data() + p * 3 * F, dd2.data() + p * F, F);
+      });
+      for (Eigen::Index p = 0; p < P; ++p) {
+        arc_kind[lv.left[p]] = 1;
+        arc_row[lv.left[p]] = p;
+        arc_kind[lv.right[p]] = 2;
+        arc_row[lv.right[p]] = p;
+      }
+      for (std::size_t k = 0; k < lv.carry_from.size(); ++k) {
+        arc_kind[lv.carry_from[k]] = 3;
+        arc_row[lv.carry_from[k]] = lv.carry_to[k];
+      }
+      continue;
+    }
     const Matrix a = gather(l, lv.left, block, x_);
     const Matrix b = gather(l, lv.right, block, x_);
     Matrix da, db;
@@ -325,39 +370,54 @@ Matrix LcmAggregator::backward(const Block& block, const Matrix& grad_out) {
       });
       for_rows(static_cast<Eigen::Index>(lv.carry_from.size()),
                [&](Eigen::Index k) { d.row(lv.carry_from[k]) += dv[l + 1].row(lv.carry_to[k]); });
-    } else {
-      for (Eigen::Index p = 0; p < P; ++p) {
-        arc_kind[lv.left[p]] = 1;
-        arc_row[lv.left[p]] = p;
-        arc_kind[lv.right[p]] = 2;
-        arc_row[lv.right[p]] = p;
-      }
-      for (std::size_t k = 0; k < lv.carry_from.size(); ++k) {
-        arc_kind[lv.carry_from[k]] = 3;
-        arc_row[lv.carry_from[k]] = lv.carry_to[k];
-      }
-      da0 = std::move(da);
-      db0 = std::move(db);
     }
     if (l + 1 <= L && l >= 1) dv[l + 1].resize(0, 0);
   }
-  // dx: pull over the transpose, each source adding the gradients of its arcs.
+  // dx: pull over the transpose, each source adding the gradients of its arcs:
+  // gate gradients (dGI, dGH: 3F each, × ½ for the two orders) and direct ones.
   const Transposed& tr = tcache_.get(block);
-  Matrix dx(block.num_src, features_);
+  const Eigen::Index F = features_;
+  Matrix dgi(block.num_src, 3 * F), dgh(block.num_src, 3 * F), dx(block.num_src, F);
   for_rows(block.num_src, [&](Eigen::Index j) {
-    dx.row(j).setZero();
+    float* gi = dgi.data() + j * 3 * F;
+    float* gh = dgh.data() + j * 3 * F;
+    float* d = dx.data() + j * F;
+    std::fill(gi, gi + 3 * F, 0.0f);
+    std::fill(gh, gh + 3 * F, 0.0f);
+    std::fill(d, d + F, 0.0f);
+    auto acc = [](float* o, const float* v, Eigen::Index k, float s) {
+      for (Eigen::Index q = 0; q < k; ++q) o[q] += s * v[q];
+    };
     for (edge_t k = tr.offsets[j]; k < tr.offsets[j + 1]; ++k) {
       const edge_t a = tr.arcs[k];
       const std::int64_t r = arc_row[a];
       switch (arc_kind[a]) {
-        case 1: dx.row(j) += da0.row(r); break;
-        case 2: dx.row(j) += db0.row(r); break;
-        case 3: dx.row(j) += dv[1].row(r); break;
-        case 4: dx.row(j) += grad_out.row(r); break;
+        case 1:  // a, the input of GRU(a; b) and the hidden state of GRU(b; a)
+          acc(gi, dgi1.data() + r * 3 * F, 3 * F, 0.5f);
+          acc(gh, dgh2.data() + r * 3 * F, 3 * F, 0.5f);
+          acc(d, dd2.data() + r * F, F, 0.5f);
+          break;
+        case 2:  // b
+          acc(gi, dgi2.data() + r * 3 * F, 3 * F, 0.5f);
+          acc(gh, dgh1.data() + r * 3 * F, 3 * F, 0.5f);
+          acc(d, dd1.data() + r * F, F, 0.5f);
+          break;
+        case 3: acc(d, dv[1].data() + r * F, F, 1.0f); break;
+        case 4: acc(d, grad_out.data() + r * F, F, 1.0f); break;
         default: break;
       }
     }
   });
+  if (L > 0) {
+    dx += detail::matmul_nt(dgi, cell_.w_ih.value);
+    dx += detail::matmul_nt(dgh, cell_.w_hh.value);
+    detail::add_matmul_tn(cell_.w_ih.grad, x_, dgi);
+    detail::add_matmul_tn(cell_.w_hh.grad, x_, dgh);
+    cell_.b_ih.grad += detail::column_sums(dgi);
+    cell_.b_hh.grad += detail::column_sums(dgh);
+  }
+  dgi1.resize(0, 0), dgh1.resize(0, 0), dgi2.resize(0, 0), dgh2.resize(0, 0), dd1.resize(0, 0), dd2.resize(0, 0);
+  gi0.resize(0, 0), gh0.resize(0, 0);
   // The associativity regulariser: d/dθ and d/dx of λ/T Σ ‖(a⊕b)⊕c − a⊕(b⊕c)‖².
   if (!ta_.empty()) {
     const Eigen::Index T = static_cast<Eigen::Index>(ta_.size());
