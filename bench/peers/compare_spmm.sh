@@ -50,7 +50,7 @@ print(f"{'kernel':14s} {'sprig ms':>9s} {'cpu ms':>8s} {'GB/s':>6s} | {'torch ms
 for k in ("spmm_sum", "spmm_mean_bwd"):
     a, b = s["results"][k], t["results"][k]
     sw, sc, tw, tc = a["wall"]["median_s"], a["cpu_seconds"], b["wall_s"], b["cpu_seconds"]
-    print(f"{k:14s} {sw*1e3:9.2f} {sc*1e3:8.2f} {a['gbytes_per_s']:6.1f} | {tw*1e3:9.2f} {tc*1e3:8.2f} {b['gbytes_per_s']:6.1f} | {tw/sw:6.2f} {tc/max(sc,1e-9):6.2f}")
+    print(f"{k:14s} {sw*1e3:9.2f} {sc*1e3:8.2f} {a['gbytes_per_s']:6.1f} | {tw*1e3:9.2f} {tc*1e3:8.2f} {b['gbytes_per_s']:6.1f} | {tw/sw:6.2f} {tc/max(sc,1e-9):6.2f}  (torch: {b['variant']})")
 r = lay
 for k in r:
     if k.startswith("layer_"):
