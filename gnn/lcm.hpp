@@ -12,8 +12,10 @@
 // combined (a row's output depends on its own neighbours only). A row with one
 // neighbour outputs that neighbour's features; a row with none outputs 0.
 // Levels are batched across all rows: each level is two GEMMs over all its pairs
-// (parallel row chunks), not a loop per node. Backward recomputes the gates of
-// each level from its stored operands and flows down the tree.
+// (parallel row chunks), not a loop per node; level 0, whose operands are source
+// rows shared by many arcs, computes the gate pre-activations once per source
+// row instead. Backward recomputes the gates of each level from its stored
+// operands and flows down the tree.
 // Optional associativity regulariser (the paper's): λ/T Σ ‖(a⊕b)⊕c − a⊕(b⊕c)‖²
 // over T triples of distinct neighbours of rows with ≥ 3 neighbours, drawn by
 // Philox keyed by (seed, step, triple); its gradient is added in backward and
