@@ -29,6 +29,7 @@ void register_stats(CLI::App& app);
 void register_centrality(CLI::App& app);
 void register_communities(CLI::App& app);
 void register_wl(CLI::App& app);
+void register_orbits(CLI::App& app);
 }  // namespace sprig::cli
 
 int main(int argc, char** argv) {
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   register_centrality(app);
   register_communities(app);
   register_wl(app);
+  register_orbits(app);
 
   try {
     app.parse(argc, argv);
