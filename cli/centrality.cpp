@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include <sprig/graph/error.hpp>
 #include <sprig/io/atomic_file.hpp>
 #include <sprig/io/graph_source.hpp>
 #include <sprig/metrics/centrality.hpp>
@@ -17,6 +18,7 @@
 #include <sprig/graph/transform.hpp>
 
 #include "common.hpp"
+#include "node_results.hpp"
 
 namespace sprig::cli {
 
@@ -27,6 +29,7 @@ struct CentralityFlags {
   double damping = 0.85, tolerance = 1e-10;
   int max_iterations = 1000;
   node_t samples = 0;
+  double epsilon = 0, delta = 0.1;
   bool normalized = false, unweighted = false;
   std::string out;
 };
@@ -40,7 +43,12 @@ void register_centrality(CLI::App& app) {
       "degree, core, clustering, pagerank, betweenness, closeness, harmonic.\n"
       "PageRank: damping, tolerance on the L1 change, dangling nodes jump\n"
       "uniformly. Betweenness: exact (parallel Brandes) unless --samples K picks\n"
-      "K seeded sources (scores scaled by n/K). Weights are used unless\n"
+      "K seeded sources (scores scaled by n/K), or --epsilon E [--delta D] samples\n"
+      "node pairs (Riondato & Kornaropoulos 2016) so that, with probability 1 - D,\n"
+      "every normalised score (divided by n(n-1), ordered pairs) is within E of the\n"
+      "exact one; scores are written on the exact command's scale. -o FILE.h5\n"
+      "writes /nodes/<measure> datasets (appended to an existing file, else\n"
+      "beside the graph). Weights are used unless\n"
       "--unweighted (PageRank: transition weights; paths: lengths).\n"
       "Examples:\n"
       "  sprig centrality data/polblogs.edges.gz --pagerank -o pr.tsv\n"
@@ -60,6 +68,9 @@ void register_centrality(CLI::App& app) {
   sub->add_option("--tolerance", f->tolerance, "PageRank stopping tolerance (L1 change)")->check(CLI::PositiveNumber);
   sub->add_option("--max-iterations", f->max_iterations, "PageRank iteration cap")->check(CLI::PositiveNumber);
   sub->add_option("--samples", f->samples, "betweenness from K sampled sources (0: exact)")->check(CLI::NonNegativeNumber);
+  sub->add_option("--epsilon", f->epsilon, "sampled betweenness with additive error E on the normalised scale (0: off)")
+      ->check(CLI::Range(0.0, 1.0));
+  sub->add_option("--delta", f->delta, "failure probability of the --epsilon guarantee")->check(CLI::Range(1e-12, 0.999999))->capture_default_str();
   sub->add_flag("--normalized", f->normalized, "normalize betweenness by the number of pairs");
   sub->add_flag("--unweighted", f->unweighted, "ignore edge weights");
   sub->add_option("-o,--output", f->out, "output file (.gz compresses); default stdout");
@@ -103,10 +114,27 @@ void register_centrality(CLI::App& app) {
       cols.push_back(std::move(pr.rank));
     }
     if (f->betweenness) {
-      BetweennessOptions bo{.use_weights = !f->unweighted, .normalized = f->normalized, .progress = prog};
-      if (f->samples > 0) bo.sources = sample_sources(g.num_nodes(), std::min(f->samples, g.num_nodes()), common().seed);
-      names.push_back("betweenness");
-      cols.push_back(betweenness(g, bo));
+      if (f->epsilon > 0) {
+        SPRIG_EXPECTS(f->samples == 0, "centrality: --epsilon and --samples are two different samplers; pick one");
+        auto sb = sampled_betweenness(g, {.epsilon = f->epsilon, .delta = f->delta, .seed = common().seed,
+                                          .use_weights = !f->unweighted, .progress = prog});
+        // b̃ is on RK's scale (ordered pairs / n(n−1)); bring it to the exact command's scale
+        const double n = g.num_nodes();
+        double scale = f->normalized ? (n > 2 ? n / (n - 2) : 0.0) : n * (n - 1) / (g.directed() ? 1.0 : 2.0);
+        for (double& x : sb.value) x *= scale;
+        info["betweenness_samples"] = sb.samples;
+        info["betweenness_vertex_diameter_bound"] = sb.vertex_diameter_bound;
+        info["betweenness_epsilon"] = f->epsilon;
+        info["betweenness_delta"] = f->delta;
+        info["betweenness_error_bound"] = f->epsilon * scale;
+        names.push_back("betweenness");
+        cols.push_back(std::move(sb.value));
+      } else {
+        BetweennessOptions bo{.use_weights = !f->unweighted, .normalized = f->normalized, .progress = prog};
+        if (f->samples > 0) bo.sources = sample_sources(g.num_nodes(), std::min(f->samples, g.num_nodes()), common().seed);
+        names.push_back("betweenness");
+        cols.push_back(betweenness(g, bo));
+      }
     }
     if (f->closeness) {
       names.push_back("closeness");
@@ -138,7 +166,23 @@ void register_centrality(CLI::App& app) {
       std::fflush(stdout);
       return;
     }
-    write_text_atomically(f->out, [&](TextWriter& w) { emit([&](const std::string& s) { w.write(s); }); });
+    if (wants_hdf5(f->out)) {
+      h5::Attributes attrs{{"graph", *source}, {"command", std::string("sprig centrality")}, {"unweighted", std::int64_t{f->unweighted}},
+                           {"seed", static_cast<std::int64_t>(common().seed)}};
+      if (f->pagerank) {
+        attrs["pagerank_damping"] = f->damping;
+        attrs["pagerank_tolerance"] = f->tolerance;
+      }
+      if (f->betweenness) {
+        attrs["betweenness_normalized"] = std::int64_t{f->normalized};
+        attrs["betweenness_sources"] = static_cast<std::int64_t>(f->samples);
+        attrs["betweenness_epsilon"] = f->epsilon;
+        attrs["betweenness_delta"] = f->delta;
+      }
+      write_node_results(f->out, g, names, cols, attrs);
+    } else {
+      write_text_atomically(f->out, [&](TextWriter& w) { emit([&](const std::string& s) { w.write(s); }); });
+    }
     info["output"] = f->out;
     print_report(info);
   });

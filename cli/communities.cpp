@@ -11,6 +11,7 @@
 #include <sprig/metrics/community.hpp>
 
 #include "common.hpp"
+#include "node_results.hpp"
 
 namespace sprig::cli {
 
@@ -35,7 +36,7 @@ void register_communities(CLI::App& app) {
   sub->add_option("--iterations", *iterations, "Leiden iterations (-1: until modularity stops improving)")->capture_default_str();
   sub->add_option("--resolution", *resolution, "modularity resolution gamma")->check(CLI::PositiveNumber);
   sub->add_flag("--unweighted", *unweighted, "ignore edge weights");
-  sub->add_option("-o,--output", *out, "output file (.gz compresses); default stdout");
+  sub->add_option("-o,--output", *out, "output file (.gz compresses; .h5 writes /nodes/community); default stdout");
   add_graph_flags(sub, *flags);
   add_common_flags(sub);
   on_run(sub, [=] {
@@ -69,10 +70,17 @@ void register_communities(CLI::App& app) {
       std::fflush(stdout);
       return;
     }
-    write_text_atomically(*out, [&](TextWriter& w) {
-      w.write("# node community\n");
-      emit([&](const std::string& s) { w.write(s); });
-    });
+    if (wants_hdf5(*out)) {
+      write_node_results(*out, g, {"community"}, {std::vector<double>(r.membership.begin(), r.membership.end())},
+                         {{"graph", *source}, {"command", std::string("sprig communities")}, {"method", *method},
+                          {"resolution", *resolution}, {"seed", static_cast<std::int64_t>(common().seed)},
+                          {"unweighted", std::int64_t{*unweighted}}, {"modularity", r.modularity}});
+    } else {
+      write_text_atomically(*out, [&](TextWriter& w) {
+        w.write("# node community\n");
+        emit([&](const std::string& s) { w.write(s); });
+      });
+    }
     info["output"] = *out;
     print_report(info);
   });

@@ -6,11 +6,13 @@
 
 #include <fmt/format.h>
 
+#include <sprig/graph/error.hpp>
 #include <sprig/io/atomic_file.hpp>
 #include <sprig/io/graph_source.hpp>
 #include <sprig/metrics/wl.hpp>
 
 #include "common.hpp"
+#include "node_results.hpp"
 
 namespace sprig::cli {
 
@@ -33,7 +35,8 @@ void register_wl(CLI::App& app) {
   sub->add_option("--iterations", *iterations, "refinement rounds")->check(CLI::NonNegativeNumber);
   sub->add_flag("--networkx", *nxmode, "networkx-compatible BLAKE2b hashes");
   sub->add_option("--digest-size", *digest, "BLAKE2b digest bytes (networkx mode)")->check(CLI::Range(1, 64));
-  sub->add_option("-o,--output", *out, "per-node output file (.gz compresses); default: none");
+  sub->add_option("-o,--output", *out,
+                  "per-node output file (.gz compresses; .h5: /nodes/wl_colors, n x (iterations+1) int64); default: none");
   add_graph_flags(sub, *flags);
   add_common_flags(sub);
   on_run(sub, [=] {
@@ -44,6 +47,8 @@ void register_wl(CLI::App& app) {
     info["graph"] = *source;
     info["iterations"] = *iterations;
     std::function<void(TextWriter&)> write;
+    SPRIG_EXPECTS(!(*nxmode && wants_hdf5(*out)),
+                  "wl: --networkx hashes are strings; write them as text (-o FILE), or drop --networkx for HDF5 colours");
     if (*nxmode) {
       info["graph_hash"] = wl_graph_hash_networkx(g, *iterations, *digest);
       if (!out->empty()) {
@@ -63,7 +68,19 @@ void register_wl(CLI::App& app) {
       std::string feat;
       for (const auto& [colour, count] : f) feat += fmt::format("{:016x}:{};", colour, count);
       info["graph_hash"] = blake2b_hex(feat, 16);
-      if (!out->empty())
+      if (wants_hdf5(*out)) {
+        // colour ids are 64-bit hashes: stored bit for bit as int64, one column per round (round 0 first)
+        DenseMatrix<std::int64_t> m(g.num_nodes(), static_cast<std::int64_t>(c.rounds.size()));
+        for (std::size_t v = 0; v < c.rounds[0].size(); ++v)
+          for (std::size_t r = 0; r < c.rounds.size(); ++r)
+            m(static_cast<std::int64_t>(v), static_cast<std::int64_t>(r)) = static_cast<std::int64_t>(c.rounds[r][v]);
+        if (!std::filesystem::exists(*out)) write_hdf5(*out, g);
+        append_node_values(*out, "wl_colors", m,
+                           {{"graph", *source}, {"command", std::string("sprig wl")}, {"iterations", std::int64_t{*iterations}},
+                            {"graph_hash", info["graph_hash"].get<std::string>()}},
+                           {.overwrite = true});
+        info["output"] = *out;
+      } else if (!out->empty())
         write = [c](TextWriter& w) {
           for (std::size_t v = 0; v < c.rounds[0].size(); ++v) {
             w.write(std::to_string(v));

@@ -841,6 +841,26 @@ void append_orbits(const std::string& path, const std::string& name, const Dense
   append_matrix(path, "/orbits", name, counts, attributes, opt);
 }
 
+namespace {
+template <class T>
+void append_node_matrix(const std::string& path, const std::string& name, const DenseMatrix<T>& values,
+                        const h5::Attributes& attributes, const Hdf5AppendOptions& opt) {
+  SPRIG_EXPECTS(name != "features" && name != "labels" && name != "classes" && name != "names",
+                "append_node_values: /nodes/{} is graph data read by read_hdf5, not a result name", name);
+  append_matrix(path, "/nodes", name, values, attributes, opt);
+}
+}  // namespace
+
+void append_node_values(const std::string& path, const std::string& name, const DenseMatrix<double>& values,
+                        const h5::Attributes& attributes, const Hdf5AppendOptions& opt) {
+  append_node_matrix(path, name, values, attributes, opt);
+}
+
+void append_node_values(const std::string& path, const std::string& name, const DenseMatrix<std::int64_t>& values,
+                        const h5::Attributes& attributes, const Hdf5AppendOptions& opt) {
+  append_node_matrix(path, name, values, attributes, opt);
+}
+
 std::vector<Hdf5Entry> list_hdf5(const std::string& path) {
   File f = File::open(path);
   std::vector<Hdf5Entry> out;

@@ -177,6 +177,15 @@ void append_embedding(const std::string& path, const std::string& name, const Fl
 void append_orbits(const std::string& path, const std::string& name, const DenseMatrix<std::int64_t>& counts,
                    const h5::Attributes& attributes = {}, const Hdf5AppendOptions& opt = {});
 
+/// Adds /nodes/NAME, an n × k per-node result (e.g. a centrality from `sprig
+/// centrality -o file.h5`), as append_embedding(). The names of /nodes that
+/// read_hdf5() loads (features, labels, classes, names) are refused.
+void append_node_values(const std::string& path, const std::string& name, const DenseMatrix<double>& values,
+                        const h5::Attributes& attributes = {}, const Hdf5AppendOptions& opt = {});
+/// The same for integer results (n × k, e.g. Weisfeiler–Lehman colours per round).
+void append_node_values(const std::string& path, const std::string& name, const DenseMatrix<std::int64_t>& values,
+                        const h5::Attributes& attributes = {}, const Hdf5AppendOptions& opt = {});
+
 /// "file.h5ad:/obsp/connectivities" → {"file.h5ad", "/obsp/connectivities"}; no ":/" → group "".
 struct Hdf5Path {
   std::string file, group;

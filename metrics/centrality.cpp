@@ -289,6 +289,160 @@ std::vector<double> betweenness(const Graph& g, const BetweennessOptions& opt) {
   return bc;
 }
 
+// ---------------------------------------------------------------- sampled betweenness
+
+namespace {
+// Upper bound on the vertex diameter (see the header).
+std::int64_t vertex_diameter_bound(const Graph& g, bool weighted) {
+  const node_t n = g.num_nodes();
+  const std::size_t N = static_cast<std::size_t>(n);
+  std::vector<node_t> comp(N, -1), queue;
+  std::vector<std::int64_t> dist(N, 0);
+  std::int64_t bound = 0;
+  const Graph* und = &g;
+  Graph sym;
+  if (g.directed()) {
+    sym = symmetrize(g);
+    und = &sym;
+  }
+  for (node_t s = 0; s < n; ++s) {
+    if (comp[s] >= 0) continue;
+    comp[s] = s;
+    dist[s] = 0;
+    queue.assign(1, s);
+    std::int64_t ecc = 0;
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      const node_t v = queue[i];
+      for (node_t w : und->neighbors(v))
+        if (comp[w] < 0) {
+          comp[w] = s;
+          dist[w] = dist[v] + 1;
+          ecc = std::max(ecc, dist[w]);
+          queue.push_back(w);
+        }
+    }
+    const auto size = static_cast<std::int64_t>(queue.size());
+    bound = std::max(bound, g.directed() || weighted ? size : std::min(size, 2 * ecc + 1));
+  }
+  return bound;
+}
+}  // namespace
+
+SampledBetweenness sampled_betweenness(const Graph& g, const SampledBetweennessOptions& opt) {
+  SPRIG_EXPECTS(opt.epsilon > 0 && opt.epsilon < 1, "sampled_betweenness: epsilon must be in (0, 1) (got {})", opt.epsilon);
+  SPRIG_EXPECTS(opt.delta > 0 && opt.delta < 1, "sampled_betweenness: delta must be in (0, 1) (got {})", opt.delta);
+  SPRIG_EXPECTS(opt.c > 0, "sampled_betweenness: c must be > 0 (got {})", opt.c);
+  const node_t n = g.num_nodes();
+  const std::size_t N = static_cast<std::size_t>(n);
+  const bool weighted = opt.use_weights && g.weighted();
+  if (weighted) check_lengths(g, "sampled_betweenness");
+  SampledBetweenness res;
+  res.epsilon = opt.epsilon;
+  res.delta = opt.delta;
+  res.value.assign(N, 0.0);
+  if (n < 3) return res;
+  const std::int64_t vd = vertex_diameter_bound(g, weighted);
+  res.vertex_diameter_bound = vd;
+  // ⌊log₂(VD − 2)⌋ + 1 (VD ≤ 2: no path has an interior node; keep the term at 1)
+  const double log_term = vd > 2 ? std::floor(std::log2(static_cast<double>(vd - 2))) + 1 : 1;
+  const double rr = std::ceil(opt.c / (opt.epsilon * opt.epsilon) * (log_term + std::log(1 / opt.delta)));
+  SPRIG_EXPECTS(rr < 4e18, "sampled_betweenness: epsilon {} needs too many samples", opt.epsilon);
+  const auto r = static_cast<std::int64_t>(rr);
+  res.samples = r;
+  Graph gt;
+  if (g.directed()) gt = transpose(g);
+  const Graph& back = g.directed() ? gt : g;  // predecessors of w are among back.neighbors(w)
+
+  struct Worker {
+    Sssp sp;
+    std::vector<std::int64_t> count;
+    explicit Worker(std::size_t n) : sp(n), count(n, 0) {}
+  };
+  tbb::enumerable_thread_specific<Worker> workers([N] { return Worker(N); });
+  const std::int64_t block = std::max<std::int64_t>(1024, r / 200 + 1);
+  for (std::int64_t b0 = 0; b0 < r; b0 += block) {
+    const std::int64_t b1 = std::min(r, b0 + block);
+    parallel_for(
+        b0, b1,
+        [&](std::int64_t i) {
+          Worker& wk = workers.local();
+          Sssp& sp = wk.sp;
+          Philox rng(opt.seed, static_cast<std::uint64_t>(i));
+          const node_t u = static_cast<node_t>(rng.bounded(static_cast<std::uint32_t>(n)));
+          node_t v = static_cast<node_t>(rng.bounded(static_cast<std::uint32_t>(n - 1)));
+          if (v >= u) ++v;
+          // shortest-path counts from u (unweighted: stop after the target's level)
+          sp.order.clear();
+          if (!weighted) {
+            sp.dist[u] = 0;
+            sp.order.push_back(u);
+            double stop = std::numeric_limits<double>::infinity();
+            for (std::size_t k = 0; k < sp.order.size(); ++k) {
+              const node_t x = sp.order[k];
+              if (sp.dist[x] >= stop) break;
+              const double dx = sp.dist[x] + 1;
+              for (node_t y : g.neighbors(x))
+                if (std::isinf(sp.dist[y])) {
+                  sp.dist[y] = dx;
+                  sp.order.push_back(y);
+                  if (y == v) stop = dx;
+                }
+            }
+          } else {
+            sp.run(g, u, true);
+          }
+          if (!std::isinf(sp.dist[v])) {
+            sp.sigma[u] = 1;
+            for (node_t x : sp.order) {
+              if (x == u) continue;
+              // σ_ux = Σ over predecessors; predecessors come earlier in `order`
+              const auto nb = back.neighbors(x);
+              const auto wt = back.weights(x);
+              double s = 0;
+              for (std::size_t k = 0; k < nb.size(); ++k)
+                if (successor(sp, nb[k], x, weighted ? wt[k] : 1.0, weighted)) s += sp.sigma[nb[k]];
+              sp.sigma[x] = s;
+            }
+            // walk back from v, drawing each predecessor with probability σ_up / σ_uw
+            node_t w = v;
+            while (true) {
+              const auto nb = back.neighbors(w);
+              const auto wt = back.weights(w);
+              const double target = rng.uniform() * sp.sigma[w];
+              double acc = 0;
+              node_t pick = -1;
+              for (std::size_t k = 0; k < nb.size(); ++k) {
+                const node_t p = nb[k];
+                if (!successor(sp, p, w, weighted ? wt[k] : 1.0, weighted)) continue;
+                pick = p;  // the last predecessor absorbs rounding
+                acc += sp.sigma[p];
+                if (target < acc) break;
+              }
+              if (pick == u || pick < 0) break;
+              ++wk.count[pick];
+              w = pick;
+            }
+          }
+          // reset what this sample touched: every node given a distance is in `order`
+          for (node_t x : sp.order) {
+            sp.dist[x] = std::numeric_limits<double>::infinity();
+            sp.sigma[x] = 0;
+          }
+        },
+        64);
+    report(opt.progress, "betweenness-sample", static_cast<std::uint64_t>(b1), static_cast<std::uint64_t>(r));
+  }
+  std::vector<const Worker*> parts;
+  for (const Worker& w : workers) parts.push_back(&w);
+  const double inv = 1.0 / static_cast<double>(r);
+  parallel_for(std::size_t{0}, N, [&](std::size_t x) {
+    std::int64_t c = 0;
+    for (const Worker* w : parts) c += w->count[x];
+    res.value[x] = static_cast<double>(c) * inv;
+  });
+  return res;
+}
+
 // ---------------------------------------------------------------- closeness
 
 namespace {

@@ -11,6 +11,7 @@
 #include <sprig/metrics/centrality.hpp>
 
 #include "netsci_common.hpp"
+#include "test_config.hpp"
 
 using namespace sprig;
 using netsci_test::expected;
@@ -132,4 +133,61 @@ TEST_CASE("netsci closeness and harmonic centrality equal igraph's") {
       CHECK(netsci_test::rel_err(h[v], eh[v]) < 1e-12);
     }
   }
+}
+
+TEST_CASE("netsci sampled betweenness: every estimate within epsilon of the exact value (Riondato-Kornaropoulos)") {
+  // b(v) = exact ordered-pair betweenness / (n(n-1)). The guarantee holds with
+  // probability >= 1 - delta per graph: over G graphs, allow the number of
+  // failing graphs a binomial(G, delta) would exceed with probability < 1e-3.
+  const double eps = 0.04, delta = 0.1;
+  const int graphs = sprig::test::kSanitized ? 4 : 16;
+  int failures = 0, runs = 0;
+  double worst = 0;
+  for (int s = 0; s < graphs; ++s) {
+    const bool directed = s % 4 == 1;
+    Graph g = netsci_test::random_graph(50 + s, 90 + 5 * s, 300 + static_cast<std::uint64_t>(s), directed);
+    if (s % 4 == 2) g = netsci_test::with_weights(g);
+    const double n = g.num_nodes();
+    const auto exact = betweenness(g);
+    const auto est = sampled_betweenness(g, {.epsilon = eps, .delta = delta, .seed = static_cast<std::uint64_t>(s)});
+    CHECK(est.samples > 0);
+    CHECK(est.vertex_diameter_bound >= 2);
+    double dev = 0;
+    for (node_t v = 0; v < g.num_nodes(); ++v) {
+      const double b = exact[v] * (g.directed() ? 1.0 : 2.0) / (n * (n - 1));
+      dev = std::max(dev, std::abs(est.value[v] - b));
+    }
+    worst = std::max(worst, dev);
+    failures += dev > eps;
+    ++runs;
+  }
+  MESSAGE("sampled betweenness: worst deviation ", worst, " (epsilon ", eps, ") over ", runs, " graphs");
+  CHECK(failures <= (sprig::test::kSanitized ? 2 : 5));
+  CHECK(worst < 2 * eps);
+}
+
+TEST_CASE("netsci sampled betweenness: sample size, determinism under 1/2/4 threads, errors") {
+  const Graph g = netsci_test::load("polbooks");
+  const auto a = with_threads(1, [&] { return sampled_betweenness(g, {.epsilon = 0.05, .delta = 0.1, .seed = 3}); });
+  // r = ceil(0.5 / eps^2 * (floor(log2(VD - 2)) + 1 + ln(1/delta)))
+  const double vd = static_cast<double>(a.vertex_diameter_bound);
+  CHECK(a.samples == static_cast<std::int64_t>(std::ceil(0.5 / 0.0025 * (std::floor(std::log2(vd - 2)) + 1 + std::log(10.0)))));
+  for (int th : {2, 4}) {
+    const auto b = with_threads(th, [&] { return sampled_betweenness(g, {.epsilon = 0.05, .delta = 0.1, .seed = 3}); });
+    CHECK(b.value == a.value);
+  }
+  double sum = 0;
+  for (double x : a.value) sum += x;
+  CHECK(sum > 0);
+  CHECK_THROWS_AS(sampled_betweenness(g, {.epsilon = 0}), InvalidArgument);
+  CHECK_THROWS_AS(sampled_betweenness(g, {.epsilon = 0.1, .delta = 1}), InvalidArgument);
+  // a path 0-1-2: b(1) = 2 / (3·2) exactly for every sample
+  EdgeList e;
+  e.n = 3;
+  e.add(0, 1);
+  e.add(1, 2);
+  const auto p = sampled_betweenness(build_csr(e), {.epsilon = 0.2});
+  CHECK(p.value[0] == 0);
+  CHECK(p.value[2] == 0);
+  CHECK(std::abs(p.value[1] - 1.0 / 3.0) < 0.2);
 }

@@ -11,6 +11,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <sprig/io/hdf5.hpp>
+#include <sprig/io/hdf5_graph.hpp>
+
 #include "netsci_common.hpp"
 
 namespace fs = std::filesystem;
@@ -90,4 +93,77 @@ TEST_CASE("netsci cli: centrality, communities and wl write per-node files") {
   CHECK(lj["membership"].size() == 34);
   r = sprig_cli(d, "communities " + data("karate.edges.gz") + " --method infomap");
   CHECK(r.code == 2);
+}
+
+TEST_CASE("netsci cli: -o FILE.h5 writes /nodes/<measure> beside the graph; values equal the text output") {
+  Dir d;
+  const std::string h5 = d / "k.h5";
+  auto r = sprig_cli(d, "centrality " + data("karate.edges.gz") + " --pagerank --betweenness --degree -o '" + h5 + "' --quiet");
+  REQUIRE(r.code == 0);
+  r = sprig_cli(d, "communities " + data("karate.edges.gz") + " --method leiden --seed 2 -o '" + h5 + "' --quiet");
+  REQUIRE(r.code == 0);
+  r = sprig_cli(d, "wl " + data("karate.edges.gz") + " --iterations 2 -o '" + h5 + "' --quiet");
+  REQUIRE(r.code == 0);
+  // the same measures as text
+  r = sprig_cli(d, "centrality " + data("karate.edges.gz") + " --pagerank --betweenness --degree -o '" + d / "c.tsv" + "'");
+  REQUIRE(r.code == 0);
+  r = sprig_cli(d, "communities " + data("karate.edges.gz") + " --method leiden --seed 2 --json");
+  REQUIRE(r.code == 0);
+  const auto comm = nlohmann::json::parse(r.out)["membership"].get<std::vector<double>>();
+  {
+    auto f = sprig::h5::File::open(h5);
+    std::istringstream tsv(read_all(d / "c.tsv"));
+    std::string line;
+    std::getline(tsv, line);
+    CHECK(line == "node\tdegree\tpagerank\tbetweenness");
+    const auto deg = f.open_dataset("/nodes/degree").read_all<double>();
+    const auto pr = f.open_dataset("/nodes/pagerank").read_all<double>();
+    const auto bc = f.open_dataset("/nodes/betweenness").read_all<double>();
+    REQUIRE(pr.size() == 34);
+    for (int v = 0; v < 34; ++v) {
+      std::getline(tsv, line);
+      std::istringstream ls(line);
+      double node, a, b, c;
+      ls >> node >> a >> b >> c;
+      CHECK(deg[v] == a);
+      CHECK(pr[v] == b);  // text is written with shortest round-trip formatting
+      CHECK(bc[v] == c);
+    }
+    CHECK(f.open_dataset("/nodes/community").read_all<double>() == comm);
+    const auto attrs = f.open_dataset("/nodes/pagerank").read_attrs();
+    CHECK(std::get<double>(attrs.at("pagerank_damping")) == 0.85);
+    CHECK(std::get<std::string>(f.open_dataset("/nodes/community").read_attr("method")) == "leiden");
+    const auto wl = f.open_dataset("/nodes/wl_colors");
+    CHECK(wl.dims() == std::vector<hsize_t>{34, 3});
+  }
+  // the file still reads as the graph it describes
+  const auto back = sprig::read_hdf5(h5);
+  CHECK(back.graph.num_nodes() == 34);
+  CHECK(back.graph.num_edges() == 78);
+  // a rerun replaces the dataset; a graph of another size is refused with the file named
+  r = sprig_cli(d, "centrality " + data("karate.edges.gz") + " --pagerank --damping 0.5 -o '" + h5 + "' --quiet");
+  REQUIRE(r.code == 0);
+  CHECK(std::get<double>(sprig::h5::File::open(h5).open_dataset("/nodes/pagerank").read_attr("pagerank_damping")) == 0.5);
+  r = sprig_cli(d, "centrality " + data("dolphins.edges.gz") + " --pagerank -o '" + h5 + "' --quiet");
+  CHECK(r.code == 1);
+  CHECK(r.err.find("k.h5") != std::string::npos);
+  r = sprig_cli(d, "wl " + data("karate.edges.gz") + " --networkx -o '" + h5 + "'");
+  CHECK(r.code == 1);
+}
+
+TEST_CASE("netsci cli: sampled betweenness with --epsilon/--delta") {
+  Dir d;
+  auto r = sprig_cli(d, "centrality " + data("polbooks.edges.gz") + " --betweenness --json --quiet");
+  REQUIRE(r.code == 0);
+  const auto exact = nlohmann::json::parse(r.out)["betweenness"].get<std::vector<double>>();
+  r = sprig_cli(d, "centrality " + data("polbooks.edges.gz") + " --betweenness --epsilon 0.02 --delta 0.1 --json --quiet");
+  REQUIRE(r.code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  const auto est = j["betweenness"].get<std::vector<double>>();
+  const double bound = j["betweenness_error_bound"].get<double>();
+  CHECK(j["betweenness_samples"].get<long>() > 1000);
+  REQUIRE(est.size() == exact.size());
+  for (std::size_t v = 0; v < est.size(); ++v) CHECK(std::abs(est[v] - exact[v]) <= bound);
+  r = sprig_cli(d, "centrality " + data("polbooks.edges.gz") + " --betweenness --epsilon 0.02 --samples 10");
+  CHECK(r.code == 1);
 }
