@@ -223,6 +223,15 @@ Matrix spmm_backward_x(const Block& block, const Matrix& grad_out, const SpmmSpe
   const bool mean = spec.reduce == Reduce::mean;
   Matrix gx(block.num_src, F);
   const float* g = grad_out.data();
+  // 1/d per destination, once (the pulls below would otherwise divide per arc).
+  std::vector<float> inv_deg;
+  if (mean) {
+    inv_deg.resize(static_cast<std::size_t>(block.num_dst));
+    for_rows(block.num_dst, [&](node_t i) {
+      const edge_t d = block.offsets[i + 1] - block.offsets[i];
+      inv_deg[i] = d > 0 ? 1.0f / static_cast<float>(d) : 0.0f;
+    });
+  }
 
   // Fast path: a sum/mean of source or weighted messages needs no arc indices,
   // so a transposed block supplied by the caller serves directly.
@@ -238,7 +247,7 @@ Matrix spmm_backward_x(const Block& block, const Matrix& grad_out, const SpmmSpe
         if (k + kPrefetchAhead < bt.num_arcs()) prefetch_row(g + static_cast<std::ptrdiff_t>(bt.targets[k + kPrefetchAhead]) * F, F);
         const node_t i = bt.targets[k];
         float s = use_w ? bt.weights[k] : 1.0f;
-        if (mean) s /= static_cast<float>(block.offsets[i + 1] - block.offsets[i]);
+        if (mean) s *= inv_deg[i];
         const float* gr = g + static_cast<std::ptrdiff_t>(i) * F;
         for (Eigen::Index f = 0; f < F; ++f) o[f] += s * gr[f];
       }
@@ -249,6 +258,22 @@ Matrix spmm_backward_x(const Block& block, const Matrix& grad_out, const SpmmSpe
   Transposed local;
   const Transposed& tr = transposed_or_build(block, t, local);
   const edge_t* am = extreme ? arg->data() : nullptr;
+  if (!extreme && spec.message == Message::source) {
+    // The common case (SAGE/GCN-style pulls): no arc indices, no per-arc scale.
+    const edge_t mt = static_cast<edge_t>(tr.targets.size());
+    for_rows(block.num_src, [&](node_t j) {
+      float* o = gx.data() + static_cast<std::ptrdiff_t>(j) * F;
+      std::fill(o, o + F, 0.0f);
+      for (edge_t k = tr.offsets[j]; k < tr.offsets[j + 1]; ++k) {
+        if (k + kPrefetchAhead < mt) prefetch_row(g + static_cast<std::ptrdiff_t>(tr.targets[k + kPrefetchAhead]) * F, F);
+        const node_t i = tr.targets[k];
+        const float s = mean ? inv_deg[i] : 1.0f;
+        const float* gr = g + static_cast<std::ptrdiff_t>(i) * F;
+        for (Eigen::Index f = 0; f < F; ++f) o[f] += s * gr[f];
+      }
+    });
+    return gx;
+  }
   for_rows(block.num_src, [&](node_t j) {
     float* o = gx.data() + static_cast<std::ptrdiff_t>(j) * F;
     std::fill(o, o + F, 0.0f);
@@ -258,7 +283,7 @@ Matrix spmm_backward_x(const Block& block, const Matrix& grad_out, const SpmmSpe
       const node_t i = tr.targets[k];
       const edge_t a = tr.arcs[k];
       const float* gr = g + static_cast<std::ptrdiff_t>(i) * F;
-      const float inv = mean ? 1.0f / static_cast<float>(block.offsets[i + 1] - block.offsets[i]) : 1.0f;
+      const float inv = mean ? inv_deg[i] : 1.0f;
       for (int h = 0; h < scale.heads; ++h) {
         const float s = scale(a, h) * inv;
         const Eigen::Index f0 = h * Fh, f1 = f0 + Fh;
