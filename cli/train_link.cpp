@@ -197,13 +197,17 @@ int run_train_link(const TrainArgs& a) {
   rep["seconds"] = r.seconds;
   rep["seed"] = c.seed;
   if (!a.output.empty()) rep["model_file"] = a.output;  // the encoder; the decoder's parameters are not saved
-  print_report(rep);
+  if (c.json) {
+    std::printf("%s\n", rep.dump().c_str());  // one line: the last line of stdout is the whole report
+    std::fflush(stdout);
+  } else {
+    print_report(rep);
+  }
   return 0;
 }
 
 std::vector<double> run_gnn_scores(const Graph& train, const Graph& full, const LinkPredSplit& split,
                                    std::span<const NodePair> pairs, const RunGnnOptions& opt) {
-  SPRIG_EXPECTS(!split.valid_pos.empty(), "run: the GNN row needs validation edges (--valid > 0)");
   const node_t n = train.num_nodes();
   gnn::ModelSpec spec{.kind = "gcn", .in_features = n, .hidden = 64, .out_features = 64, .layers = 2, .dropout = 0.0,
                       .identity_input = true};
@@ -212,14 +216,14 @@ std::vector<double> run_gnn_scores(const Graph& train, const Graph& full, const 
   gnn::LinkTrainOptions to;
   to.epochs = opt.epochs;
   to.lr = 0.01;
-  to.patience = 4;
+  to.patience = split.valid_pos.empty() ? 0 : 4;  // without validation edges: all epochs, last kept
   to.eval_every = 5;
   to.eval_negs_per_pos = 20;
   to.seed = opt.seed;
   to.progress = progress();
   LinkPredSplit s;  // validation only: the test pairs are scored by the caller
   s.valid_pos = split.valid_pos;
-  s.test_pos = split.valid_pos;
+  s.test_pos = split.valid_pos.empty() ? split.test_pos : split.valid_pos;
   s.train_pos = split.train_pos;
   (void)gnn::train_link({&model, dec.get()}, train, full, gnn::Matrix(), s, to);
   return gnn::link_predict({&model, dec.get()}, train, gnn::Matrix(), pairs);

@@ -33,15 +33,14 @@ void add_train_link_flags(CLI::App* sub);
 /// What the GNN row of `sprig run` trains: GCN (2 layers, hidden 64, one-hot
 /// ids, no dropout) + dot decoder, Adam lr 0.01, at most `epochs` epochs with
 /// validation AUC every 5 epochs (20 negatives per validation positive) and
-/// patience 4 evaluations.
+/// patience 4 evaluations (no early stopping when the split has no validation edges).
 struct RunGnnOptions {
   int epochs = 100;
   std::uint64_t seed = 1;
 };
 
-/// Scores `pairs` with a GNN trained on `train` (validation: split.valid_pos;
-/// negatives never edges of `full`). Throws InvalidArgument when the split has no
-/// validation positives.
+/// Scores `pairs` with a GNN trained on `train` (supervision: split.train_pos;
+/// validation: split.valid_pos; negatives never edges of `full`).
 std::vector<double> run_gnn_scores(const Graph& train, const Graph& full, const LinkPredSplit& split,
                                    std::span<const NodePair> pairs, const RunGnnOptions& opt);
 

@@ -2,12 +2,21 @@
 // differences against h and every parameter; the BCE loss against its formula;
 // training negatives never edges and identical under 1, 2 and 4 threads;
 // end-to-end training on real graphs beating chance by a wide margin and
-// reproducible across thread counts; the error paths.
+// reproducible across thread counts; the error paths; `sprig train --task link --json`.
 #include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "gnn/gradcheck.hpp"
 #include "test_config.hpp"
@@ -283,4 +292,41 @@ TEST_CASE("link training: early stopping keeps the best validation epoch") {
   CHECK(r.best_valid == *std::max_element(seen.begin(), seen.end()));
   CHECK(r.valid.auc == doctest::Approx(r.best_valid));  // the best parameters were restored
   if (r.epochs < to.epochs) CHECK(r.epochs - r.best_epoch == 10);
+}
+
+TEST_CASE("link cli: sprig train --task link --json ends with one JSON line") {
+  const std::string cli = SPRIG_CLI_PATH;
+  if (cli.empty()) return;
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("sprig-link-cli-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto run = [&](const std::string& args, std::string& out, std::string& err) {
+    const std::string o = (dir / "out").string(), e = (dir / "err").string();
+    const int st = std::system(("'" + cli + "' " + args + " >'" + o + "' 2>'" + e + "' </dev/null").c_str());
+    std::stringstream so, se;
+    so << std::ifstream(o).rdbuf();
+    se << std::ifstream(e).rdbuf();
+    out = so.str();
+    err = se.str();
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  };
+  const std::string karate = std::string(SPRIG_DATA_DIR) + "/karate.edges.gz";
+  std::string out, err;
+  const int code = run("train '" + karate +
+                           "' --task link --decoder ncn --epochs 8 --eval-every 2 --negs-per-pos 10 --json --threads 2",
+                       out, err);
+  INFO(out << err);
+  REQUIRE(code == 0);
+  REQUIRE(!out.empty());
+  out.pop_back();  // the final newline
+  const auto j = nlohmann::json::parse(out.substr(out.rfind('\n') + 1));
+  for (const char* key : {"auc", "hits@50", "mrr", "epochs", "seconds"}) CHECK(j.contains(key));
+  CHECK(j["epochs"] == 8);
+  CHECK(j["decoder"] == "ncn");
+  CHECK(err.find("epoch    2") != std::string::npos);  // per-epoch lines go to stderr with --json
+  CHECK(run("train '" + karate + "' --task link --decoder cosine", out, err) == 2);
+  CHECK(run("train '" + karate + "' --task link --lr 0", out, err) == 1);
+  CHECK(err.find("learning rate") != std::string::npos);
+  std::error_code ec;
+  fs::remove_all(dir, ec);
 }
