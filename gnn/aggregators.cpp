@@ -54,7 +54,7 @@ void check_grad(const Block& block, const Matrix& g, int cols, const std::string
 
 const std::vector<std::string>& aggregator_names() {
   static const std::vector<std::string> names = {"sum", "mean",      "max", "min", "var", "std",
-                                                 "softmax", "powermean", "pna", "lcm", "gru"};
+                                                 "softmax", "powermean", "pna", "lcm", "gru", "lstm"};
   return names;
 }
 
@@ -76,6 +76,7 @@ std::unique_ptr<Module> make_aggregator(const std::string& kind, int features, c
   if (kind == "pna") return std::make_unique<PnaAggregator>(features, opt, name);
   if (kind == "lcm") return std::make_unique<LcmAggregator>(features, LcmOptions{.seed = opt.seed, .assoc_lambda = opt.assoc_lambda, .assoc_triples = opt.assoc_triples}, name);
   if (kind == "gru") return std::make_unique<GruSequenceAggregator>(features, opt.seed, name);
+  if (kind == "lstm") return std::make_unique<GruSequenceAggregator>(features, opt.seed, name, true);
   std::string known;
   for (const auto& n : aggregator_names()) known += (known.empty() ? "" : ", ") + n;
   throw InvalidArgument(fmt::format("make_aggregator: unknown aggregator '{}' (known: {})", kind, known));
@@ -341,7 +342,7 @@ PnaAggregator::PnaAggregator(int features, const AggregatorOptions& opt, const s
   SPRIG_EXPECTS(!opt.pna_aggregators.empty() && !opt.pna_scalers.empty(),
                 "pna aggregator: needs at least one aggregator and one scaler");
   for (const auto& a : opt.pna_aggregators) {
-    SPRIG_EXPECTS(a != "pna" && a != "lcm" && a != "gru", "pna aggregator: '{}' cannot be nested in PNA", a);
+    SPRIG_EXPECTS(a != "pna" && a != "lcm" && a != "gru" && a != "lstm", "pna aggregator: '{}' cannot be nested in PNA", a);
     aggs_.push_back(make_aggregator(a, features, opt, name + "." + a));
   }
   for (const auto& s : opt.pna_scalers) {

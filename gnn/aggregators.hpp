@@ -13,8 +13,8 @@
 //              concat over aggregators {mean, min, max, std}; scaler of row i is
 //              (log(d_i + 1)/δ)^α, α ∈ {0, 1, −1}, d clamped to ≥ 1 (PyG PNAConv), δ
 //              the mean of log(d + 1) over the training graph's nodes (Corso et al. 2020).
-//   lcm, gru:  see gnn/lcm.hpp (learnable commutative monoid; sequential GRU baseline).
-// Rows without neighbours give 0. All but `gru` are invariant to the order of
+//   lcm, gru, lstm: see gnn/lcm.hpp (learnable commutative monoid; sequential GRU/LSTM baselines).
+// Rows without neighbours give 0. All but `gru` and `lstm` are invariant to the order of
 // a row's neighbours. Cost O(m·F) each (pna: ×4 aggregators); the learnable
 // scalars add one extra pass. Deterministic for any thread count (row-parallel
 // pulls, scalar-parameter gradients summed over fixed chunks in chunk order).

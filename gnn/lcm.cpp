@@ -151,6 +151,80 @@ void lcm_combine_backward(GruCell& c, const Matrix& a, const Matrix& b, const Ma
   db = dx.bottomRows(P) + dh.topRows(P);
 }
 
+// ---------------------------------------------------------------- LSTM cell
+
+LstmCell::LstmCell(int features, std::uint64_t seed, const std::string& name)
+    : w_ih(name + ".w_ih", Matrix(features, 4 * features)),
+      w_hh(name + ".w_hh", Matrix(features, 4 * features)),
+      b_ih(name + ".b_ih", Matrix(1, 4 * features), false),
+      b_hh(name + ".b_hh", Matrix(1, 4 * features), false) {
+  SPRIG_EXPECTS(features > 0, "LstmCell: features must be > 0 (got {})", features);
+  const float bound = 1.0f / std::sqrt(static_cast<float>(features));
+  init_uniform(w_ih.value, bound, seed, 0x7101);
+  init_uniform(w_hh.value, bound, seed, 0x7102);
+  init_uniform(b_ih.value, bound, seed, 0x7103);
+  init_uniform(b_hh.value, bound, seed, 0x7104);
+}
+
+namespace {
+
+// Pre-activations x·W_ih + b_ih + h·W_hh + b_hh (rows × 4F).
+Matrix lstm_gates(const LstmCell& c, const Matrix& x, const Matrix& h) {
+  Matrix gt = detail::matmul(x, c.w_ih.value);
+  gt.noalias() += detail::matmul(h, c.w_hh.value);
+  for_rows(gt.rows(), [&](Eigen::Index r) { gt.row(r) += c.b_ih.value.row(0) + c.b_hh.value.row(0); });
+  return gt;
+}
+
+void lstm_step(const LstmCell& cell, const Matrix& x, const Matrix& h, const Matrix& c, Matrix& h2, Matrix& c2) {
+  const Matrix gt = lstm_gates(cell, x, h);
+  const Eigen::Index F = x.cols();
+  h2.resize(x.rows(), F);
+  c2.resize(x.rows(), F);
+  for_rows(x.rows(), [&](Eigen::Index r) {
+    const float* a = gt.data() + r * 4 * F;
+    for (Eigen::Index f = 0; f < F; ++f) {
+      const float i = sigmoid(a[f]), fg = sigmoid(a[F + f]), g = std::tanh(a[2 * F + f]), o = sigmoid(a[3 * F + f]);
+      const float cn = fg * c(r, f) + i * g;
+      c2(r, f) = cn;
+      h2(r, f) = o * std::tanh(cn);
+    }
+  });
+}
+
+// Backward of one step given dL/dh2 and dL/dc2: dx, dh, dc; adds parameter gradients.
+void lstm_step_backward(LstmCell& cell, const Matrix& x, const Matrix& h, const Matrix& c, const Matrix& dh2,
+                        const Matrix& dc2, Matrix& dx, Matrix& dh, Matrix& dc) {
+  const Matrix gt = lstm_gates(cell, x, h);
+  const Eigen::Index F = x.cols();
+  Matrix dg(x.rows(), 4 * F);
+  dc.resize(x.rows(), F);
+  for_rows(x.rows(), [&](Eigen::Index r) {
+    const float* a = gt.data() + r * 4 * F;
+    float* d = dg.data() + r * 4 * F;
+    for (Eigen::Index f = 0; f < F; ++f) {
+      const float i = sigmoid(a[f]), fg = sigmoid(a[F + f]), g = std::tanh(a[2 * F + f]), o = sigmoid(a[3 * F + f]);
+      const float cn = fg * c(r, f) + i * g;
+      const float tc = std::tanh(cn);
+      const float dct = dc2(r, f) + dh2(r, f) * o * (1.0f - tc * tc);
+      d[f] = dct * g * i * (1.0f - i);
+      d[F + f] = dct * c(r, f) * fg * (1.0f - fg);
+      d[2 * F + f] = dct * i * (1.0f - g * g);
+      d[3 * F + f] = dh2(r, f) * tc * o * (1.0f - o);
+      dc(r, f) = dct * fg;
+    }
+  });
+  dx = detail::matmul_nt(dg, cell.w_ih.value);
+  dh = detail::matmul_nt(dg, cell.w_hh.value);
+  detail::add_matmul_tn(cell.w_ih.grad, x, dg);
+  detail::add_matmul_tn(cell.w_hh.grad, h, dg);
+  const Matrix cs = detail::column_sums(dg);
+  cell.b_ih.grad += cs;
+  cell.b_hh.grad += cs;
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------- LCM tree
 
 LcmAggregator::LcmAggregator(int features, const LcmOptions& opt, const std::string& name)
@@ -447,11 +521,14 @@ Matrix LcmAggregator::backward(const Block& block, const Matrix& grad_out) {
 
 // ---------------------------------------------------------------- sequential GRU
 
-GruSequenceAggregator::GruSequenceAggregator(int features, std::uint64_t seed, const std::string& name)
-    : features_(features), seed_(seed), cell_(features, seed, name + ".gru") {}
+GruSequenceAggregator::GruSequenceAggregator(int features, std::uint64_t seed, const std::string& name, bool lstm)
+    : features_(features), seed_(seed), lstm_(lstm) {
+  if (lstm) lcell_ = LstmCell(features, seed, name + ".lstm");
+  else cell_ = GruCell(features, seed, name + ".gru");
+}
 
 Matrix GruSequenceAggregator::forward(const Block& block, const Matrix& x, const Context& ctx) {
-  validate_block(block, "gru aggregator");
+  validate_block(block, lstm_ ? "lstm aggregator" : "gru aggregator");
   SPRIG_EXPECTS(x.rows() == block.num_src && x.cols() == features_,
                 "gru aggregator: features are {}x{}, expected num_src x {} = {}x{}", x.rows(), x.cols(), features_,
                 block.num_src, features_);
@@ -475,6 +552,7 @@ Matrix GruSequenceAggregator::forward(const Block& block, const Matrix& x, const
   std::size_t alive = static_cast<std::size_t>(n);
   Matrix h = Matrix::Zero(static_cast<Eigen::Index>(std::count_if(order_.begin(), order_.end(), [&](node_t i) { return deg(i) > 0; })), features_);
   h_[0] = h;
+  c_.assign(1, h);
   for (edge_t t = 0; t < T; ++t) {
     while (alive > 0 && deg(order_[alive - 1]) <= t) --alive;
     auto& arcs = step_arcs_[t];
@@ -485,7 +563,15 @@ Matrix GruSequenceAggregator::forward(const Block& block, const Matrix& x, const
       xs.row(static_cast<Eigen::Index>(k)) = x.row(block.targets[arcs[k]]);
     }
     const Matrix hp = h_.back().topRows(static_cast<Eigen::Index>(alive));
-    h_.push_back(gru_forward(cell_, xs, hp));
+    if (lstm_) {
+      const Matrix cp = c_.back().topRows(static_cast<Eigen::Index>(alive));
+      Matrix h2, c2;
+      lstm_step(lcell_, xs, hp, cp, h2, c2);
+      h_.push_back(std::move(h2));
+      c_.push_back(std::move(c2));
+    } else {
+      h_.push_back(gru_forward(cell_, xs, hp));
+    }
   }
   Matrix out = Matrix::Zero(n, features_);
   // Row order_[k] finishes at step deg − 1: its state is row k of h_[deg].
@@ -495,7 +581,7 @@ Matrix GruSequenceAggregator::forward(const Block& block, const Matrix& x, const
   }
   trained_ = ctx.training;
   if (ctx.training) x_ = x;
-  else h_.clear();
+  else h_.clear(), c_.clear();
   return out;
 }
 
@@ -507,7 +593,7 @@ Matrix GruSequenceAggregator::backward(const Block& block, const Matrix& grad_ou
   const edge_t T = static_cast<edge_t>(step_arcs_.size());
   auto deg = [&](node_t i) { return block.offsets[i + 1] - block.offsets[i]; };
   Matrix dx = Matrix::Zero(block.num_src, features_);
-  Matrix dh;  // gradient of h_t for the alive prefix of step t
+  Matrix dh, dc;  // gradients of h_t (and the LSTM's c_t) for the alive prefix of step t
   for (edge_t t = T; t-- > 0;) {
     const Eigen::Index alive = static_cast<Eigen::Index>(step_arcs_[t].size());
     Matrix g = Matrix::Zero(alive, features_);
@@ -518,7 +604,15 @@ Matrix GruSequenceAggregator::backward(const Block& block, const Matrix& grad_ou
     for (Eigen::Index k = 0; k < alive; ++k) xs.row(k) = x_.row(block.targets[step_arcs_[t][k]]);
     const Matrix hp = h_[t].topRows(alive);
     Matrix dxs, dhp;
-    gru_backward(cell_, xs, hp, g, dxs, dhp);
+    if (lstm_) {
+      Matrix gc = Matrix::Zero(alive, features_);
+      if (dc.rows() > 0) gc.topRows(dc.rows()) = dc;
+      Matrix dcp;
+      lstm_step_backward(lcell_, xs, hp, c_[t].topRows(alive), g, gc, dxs, dhp, dcp);
+      dc = std::move(dcp);
+    } else {
+      gru_backward(cell_, xs, hp, g, dxs, dhp);
+    }
     // Serial scatter in a fixed order: deterministic.
     for (Eigen::Index k = 0; k < alive; ++k) dx.row(block.targets[step_arcs_[t][k]]) += dxs.row(k);
     dh = std::move(dhp);

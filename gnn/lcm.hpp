@@ -106,20 +106,32 @@ class LcmAggregator : public Module {
   bool trained_ = false;
 };
 
-/// Sequential GRU over each row's neighbours in a seeded random order (order-dependent baseline).
+/// PyTorch's LSTMCell parameters (x·W convention: W is F × 4F, gates i|f|g|o), init U(±1/√F).
+struct LstmCell {
+  Param w_ih, w_hh, b_ih, b_hh;
+  LstmCell() = default;
+  LstmCell(int features, std::uint64_t seed, const std::string& name);
+  std::vector<Param*> parameters() { return {&w_ih, &w_hh, &b_ih, &b_hh}; }
+};
+
+/// Sequential GRU (or, with `lstm`, LSTM: c_t = f ⊙ c_{t−1} + i ⊙ g, h_t = o ⊙ tanh c_t, c_0 = h_0 = 0)
+/// over each row's neighbours in a seeded random order (the order-dependent baseline); output h_d.
 class GruSequenceAggregator : public Module {
  public:
-  GruSequenceAggregator(int features, std::uint64_t seed = 1, const std::string& name = "gru");
+  GruSequenceAggregator(int features, std::uint64_t seed = 1, const std::string& name = "gru", bool lstm = false);
   Matrix forward(const Block& block, const Matrix& x, const Context& ctx) override;
   Matrix backward(const Block& block, const Matrix& grad_out) override;
-  std::vector<Param*> parameters() override { return cell_.parameters(); }
-  std::string kind() const override { return "gru"; }
+  std::vector<Param*> parameters() override { return lstm_ ? lcell_.parameters() : cell_.parameters(); }
+  std::string kind() const override { return lstm_ ? "lstm" : "gru"; }
   int out_features() const override { return features_; }
 
  private:
   int features_;
   std::uint64_t seed_;
+  bool lstm_;
   GruCell cell_;
+  LstmCell lcell_;
+  std::vector<Matrix> c_;  // LSTM cell states c_0 .. c_T
   std::vector<node_t> order_;                  // rows by degree, descending (ties by id)
   std::vector<std::vector<edge_t>> step_arcs_;  // step t: arc of each active row (prefix of order_)
   std::vector<Matrix> h_;                      // h_0 .. h_T for the active prefix of each step

@@ -152,7 +152,7 @@ TEST_CASE("aggregators: gradients of every aggregator by finite differences") {
   for (std::uint64_t seed = 1; seed <= 2; ++seed) {
     const auto ob = random_block(16, 12, 5, seed);
     const Block b = ob.view();
-    for (const std::string k : {"sum", "mean", "max", "min", "var", "std", "softmax", "powermean", "pna", "lcm", "gru"}) {
+    for (const std::string k : {"sum", "mean", "max", "min", "var", "std", "softmax", "powermean", "pna", "lcm", "gru", "lstm"}) {
       CAPTURE(k);
       auto ag = make_aggregator(k, 4, {.temperature = 0.7f, .power = 1.5f, .seed = seed});
       // Power mean: inputs inside its clamp; others: both signs.
@@ -180,8 +180,10 @@ TEST_CASE("aggregators: invariant ones do not depend on the order of a row's nei
     CHECK((a1->backward(ob.view(), g) - a2->backward(sh.view(), g)).cwiseAbs().maxCoeff() < 1e-4f);
   }
   // The sequential GRU is order-dependent (its seeded order follows arc positions).
-  auto g1 = make_aggregator("gru", 4), g2 = make_aggregator("gru", 4);
-  CHECK((g1->forward(ob.view(), x, {}) - g2->forward(sh.view(), x, {})).cwiseAbs().maxCoeff() > 1e-4f);
+  for (const char* k : {"gru", "lstm"}) {
+    auto g1 = make_aggregator(k, 4), g2 = make_aggregator(k, 4);
+    CHECK((g1->forward(ob.view(), x, {}) - g2->forward(sh.view(), x, {})).cwiseAbs().maxCoeff() > 1e-4f);
+  }
 }
 
 TEST_CASE("lcm: multisets of size 0..4 follow the equations; a ⊕ b = b ⊕ a") {
@@ -271,7 +273,7 @@ TEST_CASE("aggregators: identical bits under 1, 2 and 4 threads") {
   const Block b = ob.view();
   const Matrix x = random_features(n, 8, 42, 0.1f, 1.5f);
   const Matrix g = random_features(n, 8, 43);
-  for (const std::string k : {"softmax", "powermean", "std", "lcm", "gru"}) {
+  for (const std::string k : {"softmax", "powermean", "std", "lcm", "gru", "lstm"}) {
     CAPTURE(k);
     auto run = [&] {
       auto ag = make_aggregator(k, 8, {.assoc_lambda = 0.1f});
@@ -293,7 +295,7 @@ TEST_CASE("aggregators: identical bits under 1, 2 and 4 threads") {
 TEST_CASE("aggregators: errors") {
   CHECK_THROWS_WITH_AS(make_aggregator("median", 4),
                        "make_aggregator: unknown aggregator 'median' (known: sum, mean, max, min, var, std, softmax, "
-                       "powermean, pna, lcm, gru)",
+                       "powermean, pna, lcm, gru, lstm)",
                        InvalidArgument);
   CHECK_THROWS_AS(make_aggregator("mean", 0), InvalidArgument);
   const auto ob = random_block(5, 4, 3, 1);
