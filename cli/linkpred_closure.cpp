@@ -22,8 +22,10 @@ namespace sprig::cli {
 void register_linkpred_closure(CLI::App* lp) {
   auto* sub = lp->add_subcommand("closure", "Which open triangles of the past close into a simplex (Benson et al.)");
   sub->footer(
-      "INPUT is a timestamped edge list (a time column; each edge is a 2-node\n"
-      "simplex) or the prefix of Benson's three files PREFIX-nverts.txt,\n"
+      "INPUT is a timestamped edge list (a time column; the edges of one instant\n"
+      "that share nodes form one simplex, e.g. an e-mail to several recipients;\n"
+      "--each-edge makes every edge its own 2-node simplex) or the prefix of\n"
+      "Benson's three files PREFIX-nverts.txt,\n"
       "PREFIX-simplices.txt (1-based ids), PREFIX-times.txt (detected when\n"
       "PREFIX-nverts.txt exists). Simplices up to the cut (default: the 80% time\n"
       "quantile) form the past; its open triangles (pairwise joined, never in one\n"
@@ -40,6 +42,7 @@ void register_linkpred_closure(CLI::App* lp) {
     std::string input, out, scores = "default";
     ClosureOptions opt;
     std::int64_t cut = std::numeric_limits<std::int64_t>::min();
+    bool each_edge = false;
   };
   auto o = std::make_shared<Opts>();
   sub->add_option("INPUT", o->input, "timestamped edge list, or a Benson dataset prefix")->required();
@@ -52,6 +55,7 @@ void register_linkpred_closure(CLI::App* lp) {
   sub->add_option("--katz-length", o->opt.katz_max_length, "Katz walk length")->capture_default_str();
   sub->add_option("--ppr-alpha", o->opt.ppr_alpha, "PPR teleport probability")->capture_default_str();
   sub->add_option("-o,--output", o->out, "per-candidate scores (.tsv, .gz compresses)");
+  sub->add_flag("--each-edge", o->each_edge, "edge lists: every edge its own 2-node simplex (no grouping by time)");
   add_common_flags(sub);
   on_run(sub, [o] {
     const auto scores = parse_closure_scores(o->scores);
@@ -64,7 +68,7 @@ void register_linkpred_closure(CLI::App* lp) {
       auto f = read_edge_list(o->input, {.progress = progress()});
       if (!f.edges.timed())
         throw IoError(o->input, "has no time column: closure needs timestamped edges or Benson's simplex files");
-      s = simplices_from_edges(f.edges);
+      s = simplices_from_edges(f.edges, o->each_edge ? EdgeSimplices::each_edge : EdgeSimplices::group_by_time);
       kind = "edge list";
     }
     if (o->cut != std::numeric_limits<std::int64_t>::min()) o->opt.cut_time = o->cut;

@@ -31,8 +31,18 @@ struct SimplexList {
   void add(std::span<const node_t> s, std::int64_t time);
 };
 
-/// Every edge of a timestamped list as a 2-node simplex. Throws InvalidArgument
-/// when the list has no time column.
-SimplexList simplices_from_edges(const EdgeList& edges);
+/// How a timestamped edge list becomes simplices.
+enum class EdgeSimplices {
+  /// Edges with the same time that share nodes form one simplex (the nodes of
+  /// each connected component of that instant's edges): an e-mail to several
+  /// recipients, a paper's co-author pairs. Needed for closure, since a
+  /// triangle closes only into a simplex of three or more nodes.
+  group_by_time,
+  each_edge,  ///< every edge its own 2-node simplex (nothing can ever close)
+};
+
+/// The simplices of a timestamped edge list, in order of time (ties: by
+/// smallest node). Throws InvalidArgument when the list has no time column.
+SimplexList simplices_from_edges(const EdgeList& edges, EdgeSimplices mode = EdgeSimplices::group_by_time);
 
 }  // namespace sprig

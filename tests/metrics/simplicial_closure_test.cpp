@@ -212,6 +212,27 @@ TEST_CASE("simplicial_closure: bad input and options are rejected with the reaso
   CHECK(std::isnan(r.rows[0].ap));
 }
 
+TEST_CASE("simplices_from_edges: one instant's edges that share nodes form one simplex") {
+  EdgeList el;
+  el.n = 8;
+  auto add = [&](node_t u, node_t v, std::int64_t t) {
+    el.add(u, v);
+    el.time.push_back(t);
+  };
+  add(5, 6, 3), add(0, 1, 1), add(1, 2, 1), add(4, 3, 1), add(6, 7, 3), add(0, 2, 2);
+  const auto s = simplices_from_edges(el);
+  REQUIRE(s.size() == 4);
+  auto nodes = [&](std::size_t i) { return std::vector<node_t>(s.simplex(i).begin(), s.simplex(i).end()); };
+  CHECK(nodes(0) == std::vector<node_t>{0, 1, 2});  // time 1: {0,1},{1,2} joined
+  CHECK(nodes(1) == std::vector<node_t>{3, 4});     // time 1: a separate component
+  CHECK(nodes(2) == std::vector<node_t>{0, 2});     // time 2
+  CHECK(nodes(3) == std::vector<node_t>{5, 6, 7});  // time 3
+  CHECK(s.times == std::vector<std::int64_t>{1, 1, 2, 3});
+  const auto e = simplices_from_edges(el, EdgeSimplices::each_edge);
+  CHECK(e.size() == 6);
+  CHECK(e.num_nodes == 8);
+}
+
 TEST_CASE("read_benson_simplices: the three-file format, 1-based ids, errors naming file and line") {
   const auto dir = std::filesystem::temp_directory_path() / "sprig-benson-test";
   std::filesystem::create_directories(dir);
