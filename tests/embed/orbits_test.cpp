@@ -3,6 +3,13 @@
 // input rules, thread-count determinism, the batch API and the error paths.
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -218,4 +225,42 @@ TEST_CASE("orbit_counts: bad options") {
   CHECK(sprig::num_orbits(5, Per::node) == 73);
   CHECK(sprig::num_orbits(4, Per::edge) == 12);
   CHECK(sprig::num_orbits(5, Per::edge) == 68);
+}
+
+TEST_CASE("sprig orbits: --format orca and .tsv rows equal the library's counts") {
+  const std::string cli = SPRIG_CLI_PATH;
+  if (cli.empty()) return;  // built without the CLI
+  const std::string data = std::string(SPRIG_DATA_DIR) + "/karate.edges.gz";
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  const std::string orca = dir + "/sprig_orbits_test_" + std::to_string(::getpid()) + ".orca";
+  const std::string tsv = dir + "/sprig_orbits_test_" + std::to_string(::getpid()) + ".tsv";
+  const Graph g = load("karate");
+  for (const bool edges : {false, true}) {
+    const auto r = sprig::orbit_counts(g, {.max_size = 5, .per = edges ? Per::edge : Per::node});
+    std::string want, want_tsv = edges ? "u\tv" : "node";
+    for (Eigen::Index j = 0; j < r.counts.cols(); ++j) want_tsv += (edges ? "\te" : "\to") + std::to_string(j);
+    want_tsv += '\n';
+    for (Eigen::Index i = 0; i < r.counts.rows(); ++i) {
+      want_tsv += edges ? std::to_string(r.edges[i].first) + "\t" + std::to_string(r.edges[i].second) : std::to_string(i);
+      for (Eigen::Index j = 0; j < r.counts.cols(); ++j) {
+        want += (j ? " " : "") + std::to_string(r.counts(i, j));
+        want_tsv += "\t" + std::to_string(r.counts(i, j));
+      }
+      want += '\n';
+      want_tsv += '\n';
+    }
+    const std::string flag = edges ? " --edges" : "";
+    REQUIRE(std::system((cli + " orbits " + data + " -k 5 -q --format orca -o " + orca + flag).c_str()) == 0);
+    REQUIRE(std::system((cli + " orbits " + data + " -k 5 -q -o " + tsv + flag).c_str()) == 0);
+    std::ifstream a(orca), b(tsv);
+    std::stringstream sa, sb;
+    sa << a.rdbuf();
+    sb << b.rdbuf();
+    CHECK(sa.str() == want);
+    CHECK(sb.str() == want_tsv);
+  }
+  std::remove(orca.c_str());
+  std::remove(tsv.c_str());
+  CHECK(std::system((cli + " orbits " + data + " -k 6 -q -o " + orca + " 2>/dev/null").c_str()) != 0);
+  CHECK(std::system((cli + " orbits " + data + " --edges -q -o " + dir + "/x.h5 2>/dev/null").c_str()) != 0);
 }
