@@ -1,6 +1,6 @@
 // sprig-bench netsci: the first measures a network scientist computes —
 // triangles, local clustering, k-core, components, PageRank, betweenness,
-// Louvain, power-law fit — each timed (warm-up, then trials, median) on one
+// Louvain, Leiden, power-law fit — each timed (warm-up, then trials, median) on one
 // graph; undirected measures run on the symmetrized graph.
 // Peer: bench/peers/netsci_igraph.py runs the same workloads through
 // python-igraph on the same file; RESULTS.md puts both side by side.
@@ -8,6 +8,8 @@
 // (the first K node ids, so the peer can time the same work through
 // igraph's exact betweenness with a time cap and scale).
 // --verify: every measure run again on 1 thread must give identical results.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <map>
 #include <numeric>
@@ -34,8 +36,14 @@
 namespace sprig::bench {
 namespace {
 
+double cpu_seconds() {
+  rusage r{};
+  getrusage(RUSAGE_SELF, &r);
+  return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) + 1e-6 * static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
+}
+
 struct NetsciBench {
-  std::string measures = "triangles,clustering,kcore,components,pagerank,betweenness,louvain,powerlaw";
+  std::string measures = "triangles,clustering,kcore,components,pagerank,betweenness,louvain,leiden,powerlaw";
   node_t betweenness_sources = 0;  // 0: exact (all sources)
 };
 
@@ -94,6 +102,7 @@ void run() {
     else if (m == "pagerank") fn = [&] { return digest(pagerank(g, {.tolerance = 1e-10}).rank); };
     else if (m == "betweenness") fn = [&] { return digest(betweenness(g, {.sources = bsrc})); };
     else if (m == "louvain") fn = [&] { return digest(louvain(u, {.seed = o.seed}).membership); };
+    else if (m == "leiden") fn = [&] { return digest(leiden(u, {.seed = o.seed}).membership); };
     else if (m == "powerlaw") fn = [&] {
       const auto d = degrees(g, DegreeMode::total);
       const auto f = power_law_fit(d, {.compare_alternatives = false});
@@ -102,9 +111,14 @@ void run() {
     else throw InvalidArgument(fmt::format("netsci: unknown measure '{}'", m));
     std::string out;
     for (int i = 0; i < o.warmup; ++i) out = fn();
-    std::vector<double> secs;
-    for (int i = 0; i < o.trials; ++i) secs.push_back(time_once([&] { out = fn(); }));
+    std::vector<double> secs, cpu;
+    for (int i = 0; i < o.trials; ++i) {
+      const double c0 = cpu_seconds();
+      secs.push_back(time_once([&] { out = fn(); }));
+      cpu.push_back(cpu_seconds() - c0);
+    }
     nlohmann::ordered_json t = to_json(trial_stats(secs));
+    t["cpu_median_s"] = trial_stats(cpu).median;  // user + system seconds, all threads (the machine is shared)
     if (o.verify) {
       const bool same = with_threads(1, fn) == out;
       t["verify_same_as_1_thread"] = same;

@@ -15,6 +15,9 @@ find_path(Random123_INCLUDE_DIR Random123/philox.h REQUIRED)
 # 2–3x faster than zlib's streaming inflate. Private to the library.
 find_path(LIBDEFLATE_INCLUDE_DIR libdeflate.h REQUIRED)
 find_library(LIBDEFLATE_LIBRARY deflate REQUIRED)
+# libb2 (libb2-dev): BLAKE2b for networkx-exact Weisfeiler-Lehman hashes (metrics/wl.cpp).
+find_path(LIBB2_INCLUDE_DIR blake2.h REQUIRED)
+find_library(LIBB2_LIBRARY b2 REQUIRED)
 if(SPRIG_BUILD_TESTS)
   find_package(doctest REQUIRED)
 endif()

@@ -8,89 +8,23 @@
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
 
+#include <blake2.h>
+
 namespace sprig {
 
-// ---------------------------------------------------------------- BLAKE2b (RFC 7693)
-
-namespace {
-
-constexpr std::uint64_t kIv[8] = {0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL,
-                                  0xa54ff53a5f1d36f1ULL, 0x510e527fade682d1ULL, 0x9b05688c2b3e6c1fULL,
-                                  0x1f83d9abfb41bd6bULL, 0x5be0cd19137e2179ULL};
-constexpr std::uint8_t kSigma[12][16] = {
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
-    {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4}, {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
-    {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13}, {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
-    {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11}, {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
-    {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5}, {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
-    {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
-};
-
-inline std::uint64_t rotr(std::uint64_t x, int k) { return (x >> k) | (x << (64 - k)); }
-
-void compress(std::uint64_t h[8], const std::uint8_t block[128], std::uint64_t t, bool last) {
-  std::uint64_t m[16], v[16];
-  for (int i = 0; i < 16; ++i) {
-    std::uint64_t w = 0;
-    for (int b = 7; b >= 0; --b) w = (w << 8) | block[8 * i + b];  // little endian
-    m[i] = w;
-  }
-  for (int i = 0; i < 8; ++i) {
-    v[i] = h[i];
-    v[i + 8] = kIv[i];
-  }
-  v[12] ^= t;  // the high word of the 128-bit counter stays 0 below 2^64 bytes
-  if (last) v[14] = ~v[14];
-  auto G = [&](int a, int b, int c, int d, std::uint64_t x, std::uint64_t y) {
-    v[a] = v[a] + v[b] + x;
-    v[d] = rotr(v[d] ^ v[a], 32);
-    v[c] = v[c] + v[d];
-    v[b] = rotr(v[b] ^ v[c], 24);
-    v[a] = v[a] + v[b] + y;
-    v[d] = rotr(v[d] ^ v[a], 16);
-    v[c] = v[c] + v[d];
-    v[b] = rotr(v[b] ^ v[c], 63);
-  };
-  for (int r = 0; r < 12; ++r) {
-    const std::uint8_t* s = kSigma[r];
-    G(0, 4, 8, 12, m[s[0]], m[s[1]]);
-    G(1, 5, 9, 13, m[s[2]], m[s[3]]);
-    G(2, 6, 10, 14, m[s[4]], m[s[5]]);
-    G(3, 7, 11, 15, m[s[6]], m[s[7]]);
-    G(0, 5, 10, 15, m[s[8]], m[s[9]]);
-    G(1, 6, 11, 12, m[s[10]], m[s[11]]);
-    G(2, 7, 8, 13, m[s[12]], m[s[13]]);
-    G(3, 4, 9, 14, m[s[14]], m[s[15]]);
-  }
-  for (int i = 0; i < 8; ++i) h[i] ^= v[i] ^ v[i + 8];
-}
-
-}  // namespace
+// ---------------------------------------------------------------- BLAKE2b (libb2)
 
 std::string blake2b_hex(std::string_view data, int digest_size) {
   SPRIG_EXPECTS(digest_size >= 1 && digest_size <= 64, "blake2b: digest_size must be in [1, 64] (got {})", digest_size);
-  std::uint64_t h[8];
-  std::memcpy(h, kIv, sizeof h);
-  h[0] ^= 0x01010000ULL ^ static_cast<std::uint64_t>(digest_size);
-  const auto* p = reinterpret_cast<const std::uint8_t*>(data.data());
-  std::size_t left = data.size();
-  std::uint64_t t = 0;
-  while (left > 128) {
-    t += 128;
-    compress(h, p, t, false);
-    p += 128;
-    left -= 128;
-  }
-  std::uint8_t last[128] = {};
-  if (left) std::memcpy(last, p, left);
-  t += left;
-  compress(h, last, t, true);
+  std::uint8_t digest[64];
+  // unkeyed BLAKE2b with the requested output length: hashlib.blake2b(data, digest_size=k)
+  const int rc = ::blake2b(digest, data.data(), nullptr, static_cast<std::size_t>(digest_size), data.size(), 0);
+  SPRIG_EXPECTS(rc == 0, "blake2b: libb2 failed ({})", rc);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(2 * static_cast<std::size_t>(digest_size), '0');
   for (int i = 0; i < digest_size; ++i) {
-    const auto byte = static_cast<std::uint8_t>(h[i / 8] >> (8 * (i % 8)));
-    out[2 * i] = kHex[byte >> 4];
-    out[2 * i + 1] = kHex[byte & 15];
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 15];
   }
   return out;
 }

@@ -17,7 +17,7 @@
 // round, concatenated)). Neighbours are out-neighbours (networkx's
 // G.neighbors) and the degree is in + out for a directed graph; a self-loop
 // counts 2 in the degree and lists the node once among its neighbours.
-// BLAKE2b (RFC 7693) is implemented here (no extra dependency); it matches
+// BLAKE2b (RFC 7693) comes from libb2 (Debian libb2-dev); it matches
 // Python's hashlib.blake2b for any digest size 1–64.
 //
 // Cost: O(iterations · (m log d_max)) for colours; the networkx mode builds

@@ -8,6 +8,7 @@ PACKAGES=(
   build-essential cmake ccache pkg-config
   libtbb-dev libeigen3-dev libboost-graph-dev libhdf5-dev zlib1g-dev
   doctest-dev libcli11-dev libfmt-dev librandom123-dev nlohmann-json3-dev libdeflate-dev
+  libb2-dev libcairo2-dev  # BLAKE2b (metrics/wl), CCDF plots as SVG and PNG (cli/stats)
   # peers for benchmarks and interop tests (Debian's python3 at /usr/bin/python3)
   python3 python3-numpy python3-scipy python3-h5py python3-igraph python3-networkx
   python3-sklearn python3-gensim  # embedding peers (bench/peers/embed_*.py)

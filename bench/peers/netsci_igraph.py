@@ -2,11 +2,18 @@
 """Peer of `sprig-bench netsci`: the same measures through python-igraph.
 
 Usage: /usr/bin/python3 bench/peers/netsci_igraph.py --graph FILE.edges.gz
-         [--measures triangles,clustering,...] [--trials 3] [--betweenness-cap 600]
-Prints one JSON object: median seconds per measure (igraph's C core; igraph
-0.10 runs these single-threaded). Undirected measures run on the graph made
-undirected (collapse), as sprig's symmetrize(). Betweenness runs once, in a
-child process killed after --betweenness-cap seconds (reported as null then).
+         [--measures triangles,clustering,...] [--trials 3] [--cap 600]
+         [--betweenness-sources K] [--triangles list|local]
+Prints one JSON object: median wall seconds per measure and, in "cpu", the
+process CPU seconds of the same runs (igraph's C core; igraph 0.10 runs these
+single-threaded). Undirected measures run on the graph made undirected
+(collapse), as sprig's symmetrize(). Betweenness and the power-law fit run
+once, in a child process killed after --cap seconds (null then).
+--betweenness-sources K: betweenness counted from the first K nodes only
+(igraph's subset betweenness, sources=range(K)) — the same work as
+`sprig-bench netsci --betweenness-sources K`. --triangles local: per-node
+triangle counts through transitivity_local_undirected (list_triangles would
+hold every triangle in memory: 424 M tuples on R-MAT scale 20).
 """
 import argparse, gzip, json, multiprocessing as mp, statistics, sys, time
 
@@ -43,56 +50,69 @@ def read(path):
     return g
 
 
-def bc_child(path, q):
+def child(path, measure, k, q):
     g = read(path)
-    t = time.perf_counter()
-    g.betweenness(directed=g.is_directed())
-    q.put(time.perf_counter() - t)
+    t, c = time.perf_counter(), time.process_time()
+    if measure == "betweenness":
+        if k > 0:
+            g.betweenness(directed=g.is_directed(), sources=range(min(k, g.vcount())))
+        else:
+            g.betweenness(directed=g.is_directed())
+    else:
+        ig.power_law_fit(g.degree())
+    q.put((time.perf_counter() - t, time.process_time() - c))
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--graph", required=True)
-    ap.add_argument("--measures", default="triangles,clustering,kcore,components,pagerank,betweenness,louvain,powerlaw")
+    ap.add_argument("--measures", default="triangles,clustering,kcore,components,pagerank,betweenness,louvain,leiden,powerlaw")
     ap.add_argument("--trials", type=int, default=3)
-    ap.add_argument("--betweenness-cap", type=float, default=600)
+    ap.add_argument("--cap", "--betweenness-cap", type=float, default=600)
+    ap.add_argument("--betweenness-sources", type=int, default=0)
+    ap.add_argument("--triangles", choices=["list", "local"], default="list")
     a = ap.parse_args()
     g = read(a.graph)
     u = g.as_undirected(mode="collapse") if g.is_directed() else g
     fns = {
-        "triangles": lambda: u.list_triangles() if hasattr(u, "list_triangles") else u.cliques(3, 3),
+        "triangles": (lambda: u.list_triangles()) if a.triangles == "list" else (lambda: u.transitivity_local_undirected(mode="zero")),
         "clustering": lambda: u.transitivity_local_undirected(mode="zero"),
         "kcore": lambda: u.coreness(),
         "components": lambda: (g.connected_components(mode="weak"),
                                g.connected_components(mode="strong") if g.is_directed() else None),
         "pagerank": lambda: g.pagerank(),
         "louvain": lambda: u.community_multilevel(),
+        "leiden": lambda: u.community_leiden(objective_function="modularity"),
         "powerlaw": lambda: ig.power_law_fit(g.degree()),
     }
     out = {"peer": "python-igraph " + ig.__version__, "graph": a.graph, "nodes": g.vcount(), "edges": g.ecount(),
-           "time": {}}
+           "time": {}, "cpu": {}}
+    if a.betweenness_sources:
+        out["betweenness_sources"] = a.betweenness_sources
     for m in a.measures.split(","):
-        if m == "betweenness":
+        if m in ("betweenness", "powerlaw"):
             q = mp.Queue()
-            p = mp.Process(target=bc_child, args=(a.graph, q))
+            p = mp.Process(target=child, args=(a.graph, m, a.betweenness_sources, q))
             p.start()
-            p.join(a.betweenness_cap)
+            p.join(a.cap)
             if p.is_alive():
                 p.terminate()
-                out["time"][m] = None
-                out["betweenness_note"] = "did not finish in %g s" % a.betweenness_cap
+                out["time"][m] = out["cpu"][m] = None
+                out[m + "_note"] = "did not finish in %g s" % a.cap
             else:
-                out["time"][m] = q.get()
+                out["time"][m], out["cpu"][m] = q.get()
             continue
         fn = fns[m]
         if a.trials > 1:
-            fn()  # warm-up (skipped for a single trial: power_law_fit alone takes minutes on 30k nodes)
-        ts = []
+            fn()  # warm-up
+        ts, cs = [], []
         for _ in range(a.trials):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             fn()
             ts.append(time.perf_counter() - t)
+            cs.append(time.process_time() - c)
         out["time"][m] = statistics.median(ts)
+        out["cpu"][m] = statistics.median(cs)
     json.dump(out, sys.stdout)
     print()
 
