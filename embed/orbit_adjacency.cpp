@@ -128,6 +128,10 @@ struct Scratch {
   std::vector<node_t> in_nu;  // in_nu[x] == u  ⇔ x ∈ N(u) (for the row u being built)
   std::vector<node_t> in_nw;  // in_nw[x] == w  ⇔ x ∈ N(w) (stale marks stay true: the graph is fixed)
   std::vector<node_t> touched;
+  // The current chunk's entries per selected matrix; capacity is kept across
+  // chunks so that the chunk buffers are allocated once, at their exact size.
+  std::vector<std::vector<std::int32_t>> stage_cols;
+  std::vector<std::vector<std::uint64_t>> stage_vals;
   void init(std::size_t n) {
     if (acc.size() == n) return;
     acc.assign(n, Acc{});
@@ -257,7 +261,7 @@ OrbitAdjacency orbit_adjacency(const Graph& input, const OrbitAdjacencyOptions& 
   std::vector<std::vector<std::int32_t>> row_nnz(static_cast<std::size_t>(nsel),
                                                  std::vector<std::int32_t>(static_cast<std::size_t>(n), 0));
 
-  auto do_row = [&](Scratch& s, node_t u, ChunkOut& out) {
+  auto do_row = [&](Scratch& s, node_t u) {
     Acc* acc = s.acc.data();
     auto touch = [&](node_t x) {
       if (!s.seen[x]) {
@@ -387,8 +391,8 @@ OrbitAdjacency orbit_adjacency(const Graph& input, const OrbitAdjacencyOptions& 
         if (x == 0) continue;
         if (x < 0) [[unlikely]]
           internal_negative(k, u, v, x);
-        out.cols[si].push_back(v);
-        out.vals[si].push_back(static_cast<std::uint64_t>(x));
+        s.stage_cols[si].push_back(v);
+        s.stage_vals[si].push_back(static_cast<std::uint64_t>(x));
         ++row_nnz[si][u];
       }
     }
@@ -408,14 +412,20 @@ OrbitAdjacency orbit_adjacency(const Graph& input, const OrbitAdjacencyOptions& 
           s.init(static_cast<std::size_t>(n));
           for (std::size_t ch = r.begin(); ch != r.end(); ++ch) {
             ChunkOut& out = outs[ch];
-            out.cols.resize(static_cast<std::size_t>(nsel));
-            out.vals.resize(static_cast<std::size_t>(nsel));
+            s.stage_cols.resize(static_cast<std::size_t>(nsel));
+            s.stage_vals.resize(static_cast<std::size_t>(nsel));
+            for (int si = 0; si < nsel; ++si) {
+              s.stage_cols[si].clear();
+              s.stage_vals[si].clear();
+            }
             const node_t b = static_cast<node_t>(ch * static_cast<std::size_t>(grain));
             const node_t e = static_cast<node_t>(std::min<std::int64_t>(n, static_cast<std::int64_t>(b) + grain));
-            for (node_t u = b; u < e; ++u) do_row(s, u, out);
+            for (node_t u = b; u < e; ++u) do_row(s, u);
+            out.cols.resize(static_cast<std::size_t>(nsel));
+            out.vals.resize(static_cast<std::size_t>(nsel));
             for (int si = 0; si < nsel; ++si) {
-              out.cols[si].shrink_to_fit();
-              out.vals[si].shrink_to_fit();
+              out.cols[si].assign(s.stage_cols[si].begin(), s.stage_cols[si].end());
+              out.vals[si].assign(s.stage_vals[si].begin(), s.stage_vals[si].end());
             }
           }
         },
@@ -425,33 +435,31 @@ OrbitAdjacency orbit_adjacency(const Graph& input, const OrbitAdjacencyOptions& 
   }
   scratch.clear();
 
-  // Assemble matrix by matrix, freeing each matrix's chunk buffers as it is copied.
-  for (int si = 0; si < nsel; ++si) {
-    report(opt.progress, "orbit adjacency: assemble", static_cast<std::uint64_t>(si),
-           static_cast<std::uint64_t>(nsel));
-    SparseCountMatrix& M = result.matrices[si].matrix;
-    exclusive_scan(row_nnz[si], M.indptr);
-    std::vector<std::int32_t>().swap(row_nnz[si]);
-    const auto nnz = static_cast<std::size_t>(M.indptr.back());
-    M.indices.resize(nnz);
-    M.data.resize(nnz);
-    tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, chunks, 1),
-        [&](const tbb::blocked_range<std::size_t>& r) {
-          for (std::size_t ch = r.begin(); ch != r.end(); ++ch) {
-            const auto start = static_cast<std::size_t>(M.indptr[ch * static_cast<std::size_t>(grain)]);
+  // Assemble: each matrix appends its chunks in row order into arrays reserved
+  // (not touched) at their final size, freeing every chunk buffer right after
+  // its copy, so the peak stays near the size of the output rather than twice it.
+  report(opt.progress, "orbit adjacency: assemble", 0, static_cast<std::uint64_t>(nsel));
+  tbb::parallel_for(
+      tbb::blocked_range<int>(0, nsel, 1),
+      [&](const tbb::blocked_range<int>& r) {
+        for (int si = r.begin(); si != r.end(); ++si) {
+          SparseCountMatrix& M = result.matrices[si].matrix;
+          exclusive_scan(row_nnz[si], M.indptr);
+          std::vector<std::int32_t>().swap(row_nnz[si]);
+          const auto nnz = static_cast<std::size_t>(M.indptr.back());
+          M.indices.reserve(nnz);
+          M.data.reserve(nnz);
+          for (std::size_t ch = 0; ch < chunks; ++ch) {
             auto& cols = outs[ch].cols[si];
             auto& vals = outs[ch].vals[si];
-            if (!cols.empty()) {
-              std::memcpy(M.indices.data() + start, cols.data(), cols.size() * sizeof(std::int32_t));
-              std::memcpy(M.data.data() + start, vals.data(), vals.size() * sizeof(std::uint64_t));
-            }
+            M.indices.insert(M.indices.end(), cols.begin(), cols.end());
+            M.data.insert(M.data.end(), vals.begin(), vals.end());
             std::vector<std::int32_t>().swap(cols);
             std::vector<std::uint64_t>().swap(vals);
           }
-        },
-        tbb::simple_partitioner());
-  }
+        }
+      },
+      tbb::simple_partitioner());
   report(opt.progress, "orbit adjacency: assemble", static_cast<std::uint64_t>(nsel),
          static_cast<std::uint64_t>(nsel));
   return result;

@@ -19,10 +19,12 @@
 // counts E(C,C), E(C,U), E(C,V), E(U,V), E(U,U), E(V,V) and every one of the
 // 28 counts follow in closed form (orbit_adjacency.cpp lists each case).
 // Cost: O(Σ_u Σ_{x within 2 hops of u} deg x) time (the sparse product
-// dominates), plus the output; memory: the output, O(m) per-arc triangle
-// counts, O(n) scratch per thread, and per-chunk row buffers of the output
-// (released matrix by matrix while assembling, so peak ≈ output + largest
-// matrix).
+// dominates), plus the output; memory: the output (12 bytes per stored
+// entry), O(m) per-arc triangle counts, O(n) scratch per thread. Rows are
+// first kept in exact-size per-chunk buffers, then appended into the final
+// arrays with each buffer freed after its copy, so the peak stays near the
+// output size (cond-mat: 7 M entries, 0.19 GB peak; email-Enron: 462 M
+// entries, 5.5 GB of output — the hop-3 matrix holds 301 M of them).
 //
 // Values are exact uint64 counts, CSR with int64 offsets and sorted int32
 // column ids (scipy/AnnData `indptr/indices/data`). Only non-zero entries are
