@@ -116,9 +116,9 @@ void register_linkpred_closure(CLI::App* lp) {
       return;
     }
     print_report(rep);
-    std::printf("\n%-12s %10s %10s %9s\n", "score", "AP", "AP/random", "seconds");
+    std::printf("\n%-12s %11s %10s %9s\n", "score", "AP", "AP/random", "seconds");
     for (const auto& e : r.rows)
-      std::printf("%-12s %10.4f %10.3f %9.3f\n", std::string(closure_score_name(e.score)).c_str(), e.ap, e.ap_ratio,
+      std::printf("%-12s %11.4g %10.3f %9.3f\n", std::string(closure_score_name(e.score)).c_str(), e.ap, e.ap_ratio,
                   e.seconds);
   });
 }
