@@ -107,7 +107,7 @@ EOF
         echo "| $name | $k | $mode | $t | > $timeout_s or failed ($(tail -c 200 "$tmp/sprig.err" | tr '\n' ' ')) | | ${orca_count:-> $timeout_s} | $orca_proc | | | |"
         continue
       fi
-      read -r sw sc < <(printf '%s' "$json" | "$py" -c 'import json,sys; r=json.load(sys.stdin); print(r["time"]["median"], r["cpu_seconds"]["median"])')
+      read -r sw sc < <(printf '%s' "$json" | "$py" -c 'import json,sys; r=json.load(sys.stdin); print(r["time"]["median_s"], r["cpu_seconds"]["median_s"])')
       if [[ -n "$orca_count" ]]; then
         rw="$(awk -v a="$orca_count" -v b="$sw" 'BEGIN{printf "%.1fx", a/(b>0?b:1e-9)}')"
         rc_="$(awk -v a="$orca_count" -v b="$sc" 'BEGIN{printf "%.1fx", a/(b>0?b:1e-9)}')"
