@@ -23,6 +23,7 @@
 
 #include "common.hpp"
 #include "linkpred_common.hpp"
+#include "train_link.hpp"
 
 namespace sprig::cli {
 
@@ -86,6 +87,7 @@ void register_run(CLI::App& app) {
         "cn,jaccard,sorensen,salton,hpi,hdi,lhn,pa,aa,ra,wcn,waa,wra,lp,katz,katz_paths,ppr,ppr_sym,inv_dist";
     double valid = 0.05, test = 0.10;
     std::size_t negs_per_pos = 100;
+    int gnn_epochs = 100;  // the "gcn (sprig)" row; 0: none
     LinkScoreOptions score;
     GraphFlags flags;
   };
@@ -99,6 +101,8 @@ void register_run(CLI::App& app) {
   sub->add_option("--test", o->test, "fraction of edges held out for test")->capture_default_str();
   sub->add_option("--negs-per-pos", o->negs_per_pos, "uniform negatives per test positive")->capture_default_str();
   sub->add_option("--out", o->out, "save the split and all scores to this HDF5 file");
+  sub->add_option("--gnn-epochs", o->gnn_epochs, "epochs of the GCN row (GCN + dot decoder, one-hot ids; 0: no row)")
+      ->capture_default_str();
   add_score_flags(sub, o->score);
   add_graph_flags(sub, o->flags);
   add_common_flags(sub);
@@ -171,6 +175,17 @@ void register_run(CLI::App& app) {
       LinkEvalOptions eo;
       eo.negs_per_pos = k;
       row.eval = evaluate_link_prediction(row.pos, row.neg, eo);
+      rows.push_back(std::move(row));
+    }
+    if (o->gnn_epochs > 0) {  // the GNN row (cli/train_link.cpp): trained on the training split, same test pairs
+      const auto t0 = clock::now();
+      auto col = run_gnn_scores(train, full, split, pairs, RunGnnOptions{.epochs = o->gnn_epochs, .seed = seed});
+      Row row;
+      row.seconds = std::chrono::duration<double>(clock::now() - t0).count();
+      row.method = "gcn (sprig)";
+      row.pos.assign(col.begin(), col.begin() + static_cast<std::ptrdiff_t>(np));
+      row.neg.assign(col.begin() + static_cast<std::ptrdiff_t>(np), col.end());
+      row.eval = evaluate_link_prediction(row.pos, row.neg, LinkEvalOptions{.negs_per_pos = k});
       rows.push_back(std::move(row));
     }
     const double total_s = std::chrono::duration<double>(clock::now() - t_start).count();
