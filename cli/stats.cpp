@@ -2,7 +2,15 @@
 // size and density, degree statistics, the discrete power-law fit with its
 // bootstrap p-value and interval, clustering, components and cores, exact
 // diameter and effective diameter, assortativity, Louvain communities — and,
-// with --plot, the log-log CCDF of the degrees with the fitted power law as SVG.
+// with --plot, the log-log CCDF of the degrees with the fitted power law as SVG or PNG (cairo).
+#include <unistd.h>
+
+#include <cairo-svg.h>
+#include <cairo.h>
+
+#include <cctype>
+#include <filesystem>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -41,9 +49,15 @@ struct StatsFlags {
   bool no_communities = false;
 };
 
-// Log-log CCDF of the degrees with the fitted tail P(X ≥ x) = (n_tail/n) ζ(α, x)/ζ(α, x_min).
-void write_ccdf_svg(const std::string& path, const std::string& title, const std::vector<std::int64_t>& deg,
-                    const PowerLawFit& fit) {
+// Log-log CCDF of the degrees with the fitted tail P(X ≥ x) = (n_tail/n) ζ(α, x)/ζ(α, x_min),
+// drawn once with cairo onto an SVG or a PNG surface (chosen by the extension),
+// written to a temporary file in the same folder and renamed into place.
+void write_ccdf_plot(const std::string& path, const std::string& title, const std::vector<std::int64_t>& deg,
+                     const PowerLawFit& fit) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext != ".svg" && ext != ".png")
+    throw InvalidArgument(fmt::format("stats --plot: {} must end in .svg or .png", path));
   std::map<std::int64_t, std::int64_t> count;
   std::int64_t n = 0;
   for (auto d : deg)
@@ -57,47 +71,100 @@ void write_ccdf_svg(const std::string& path, const std::string& title, const std
   }
   const double W = 640, H = 480, L = 70, R = 20, T = 40, B = 60;
   const double x0 = 0, x1 = std::max(1.0, std::ceil(std::log10(pts.back().first * 1.0001)));
-  const double y0 = std::floor(std::log10(pts.back().second)), y1 = 0;
+  const double y0 = std::min(-1.0, std::floor(std::log10(pts.back().second))), y1 = 0;
   auto px = [&](double x) { return L + (std::log10(x) - x0) / (x1 - x0) * (W - L - R); };
   auto py = [&](double y) { return T + (y1 - std::log10(y)) / (y1 - y0) * (H - T - B); };
-  std::string s = fmt::format(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" "
-      "viewBox=\"0 0 {} {}\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n",
-      W, H, W, H);
-  s += fmt::format("<text x=\"{}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">{} — degree CCDF</text>\n", W / 2, title);
-  s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"black\"/>\n", L, T, W - L - R, H - T - B);
+
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  const bool svg = ext == ".svg";
+  cairo_surface_t* surface = svg ? cairo_svg_surface_create(tmp.c_str(), W, H)
+                                 : cairo_image_surface_create(CAIRO_FORMAT_RGB24, static_cast<int>(W), static_cast<int>(H));
+  if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+    const std::string why = cairo_status_to_string(cairo_surface_status(surface));
+    cairo_surface_destroy(surface);
+    std::filesystem::remove(tmp);
+    throw IoError(path, "cannot create the plot: " + why);
+  }
+  cairo_t* cr = cairo_create(surface);
+  auto text = [&](double x, double y, const std::string& s, double anchor, double size = 12) {  // anchor 0 left, .5 middle, 1 right
+    cairo_set_font_size(cr, size);
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s.c_str(), &e);
+    cairo_move_to(cr, x - anchor * e.x_advance, y);
+    cairo_show_text(cr, s.c_str());
+  };
+  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_set_line_width(cr, 1);
+  cairo_set_source_rgb(cr, 0.87, 0.87, 0.87);
   for (double e = x0; e <= x1; e += 1) {
     const double x = px(std::pow(10, e));
-    s += fmt::format("<line x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{}\" stroke=\"#ddd\"/>\n", x, T, x, H - B);
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\">10^{}</text>\n", x, H - B + 18, e);
+    cairo_move_to(cr, x, T);
+    cairo_line_to(cr, x, H - B);
   }
   for (double e = y0; e <= y1; e += 1) {
     const double y = py(std::pow(10, e));
-    s += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#ddd\"/>\n", L, y, W - R, y);
-    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">10^{}</text>\n", L - 6, y + 4, e);
+    cairo_move_to(cr, L, y);
+    cairo_line_to(cr, W - R, y);
   }
-  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">degree k</text>\n", L + (W - L - R) / 2, H - 15);
-  s += fmt::format("<text x=\"18\" y=\"{}\" text-anchor=\"middle\" transform=\"rotate(-90 18 {})\">P(K &#8805; k)</text>\n",
-                   T + (H - T - B) / 2, T + (H - T - B) / 2);
-  for (const auto& [x, y] : pts)
-    s += fmt::format("<circle cx=\"{:.2f}\" cy=\"{:.2f}\" r=\"2.5\" fill=\"#1f77b4\"/>\n", px(x), py(y));
+  cairo_stroke(cr);
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_rectangle(cr, L, T, W - L - R, H - T - B);
+  cairo_stroke(cr);
+  text(W / 2, 22, title + " — degree CCDF", 0.5, 14);
+  for (double e = x0; e <= x1; e += 1) text(px(std::pow(10, e)), H - B + 18, fmt::format("10^{}", e), 0.5);
+  for (double e = y0; e <= y1; e += 1) text(L - 6, py(std::pow(10, e)) + 4, fmt::format("10^{}", e), 1);
+  text(L + (W - L - R) / 2, H - 15, "degree k", 0.5);
+  cairo_save(cr);
+  cairo_translate(cr, 18, T + (H - T - B) / 2);
+  cairo_rotate(cr, -M_PI / 2);
+  text(0, 0, "P(K ≥ k)", 0.5);
+  cairo_restore(cr);
+  cairo_set_source_rgb(cr, 0.12, 0.47, 0.71);
+  for (const auto& [x, y] : pts) {
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, px(x), py(y), 2.5, 0, 2 * M_PI);
+  }
+  cairo_fill(cr);
   if (std::isfinite(fit.alpha)) {
     const double frac = static_cast<double>(fit.n_tail) / static_cast<double>(fit.n);
     const double z0 = hurwitz_zeta(fit.alpha, static_cast<double>(fit.xmin));
-    std::string d;
     const double xmax = pts.back().first;
+    cairo_set_source_rgb(cr, 0.84, 0.15, 0.16);
+    cairo_set_line_width(cr, 2);
+    bool first = true;
     for (int i = 0; i <= 200; ++i) {
       const double x = std::round(static_cast<double>(fit.xmin) * std::pow(xmax / fit.xmin, i / 200.0));
       const double y = frac * hurwitz_zeta(fit.alpha, x) / z0;
       if (y < std::pow(10, y0)) break;
-      d += fmt::format("{}{:.2f},{:.2f}", d.empty() ? "M" : " L", px(x), py(y));
+      if (first) cairo_move_to(cr, px(x), py(y));
+      else cairo_line_to(cr, px(x), py(y));
+      first = false;
     }
-    s += fmt::format("<path d=\"{}\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"2\"/>\n", d);
-    s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#d62728\">power law: α = {:.3f} ± {:.3f}, x_min = {}</text>\n",
-                     W - R - 8, T + 18, fit.alpha, fit.sigma, fit.xmin);
+    cairo_stroke(cr);
+    text(W - R - 8, T + 18, fmt::format("power law: α = {:.3f} ± {:.3f}, x_min = {}", fit.alpha, fit.sigma, fit.xmin), 1);
   }
-  s += "</svg>\n";
-  write_text_atomically(path, [&](TextWriter& w) { w.write(s); });
+  cairo_destroy(cr);
+  cairo_status_t st = CAIRO_STATUS_SUCCESS;
+  if (svg) {
+    cairo_surface_finish(surface);  // flushes and closes the SVG file
+    st = cairo_surface_status(surface);
+  } else {
+    st = cairo_surface_write_to_png(surface, tmp.c_str());
+  }
+  cairo_surface_destroy(surface);
+  if (st != CAIRO_STATUS_SUCCESS) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    throw IoError(path, std::string("cannot write the plot: ") + cairo_status_to_string(st));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw IoError(path, "cannot rename the plot into place");
+  }
 }
 
 nlohmann::ordered_json summary_json(const Summary& s) {
@@ -136,7 +203,7 @@ void register_stats(CLI::App& app) {
   auto flags = std::make_shared<GraphFlags>();
   auto sf = std::make_shared<StatsFlags>();
   sub->add_option("GRAPH", *source, kGraphHelp)->required();
-  sub->add_option("--plot", sf->plot, "write the degree CCDF with the fitted power law to this SVG file");
+  sub->add_option("--plot", sf->plot, "write the degree CCDF with the fitted power law to this .svg or .png file");
   sub->add_option("--labels", sf->labels, "node labels file (\"node label\" lines) for homophily and nominal assortativity");
   sub->add_option("--p-samples", sf->p_samples, "bootstrap replicates for the power-law p-value (0: skip)")->check(CLI::NonNegativeNumber);
   sub->add_option("--ci-samples", sf->ci_samples, "bootstrap replicates for the alpha interval (0: skip)")->check(CLI::NonNegativeNumber);
@@ -244,7 +311,7 @@ void register_stats(CLI::App& app) {
       r["communities"] = cj;
     }
     if (!sf->plot.empty()) {
-      write_ccdf_svg(sf->plot, source_name(*source), deg, fit);
+      write_ccdf_plot(sf->plot, source_name(*source), deg, fit);
       r["plot"] = sf->plot;
     }
     finish_progress();

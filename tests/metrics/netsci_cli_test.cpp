@@ -167,3 +167,24 @@ TEST_CASE("netsci cli: sampled betweenness with --epsilon/--delta") {
   r = sprig_cli(d, "centrality " + data("polbooks.edges.gz") + " --betweenness --epsilon 0.02 --samples 10");
   CHECK(r.code == 1);
 }
+
+TEST_CASE("netsci cli: sprig stats --plot writes a PNG (cairo) of the right size") {
+  Dir d;
+  const auto r = sprig_cli(d, "stats " + data("polbooks.edges.gz") + " --quiet --p-samples 10 --ci-samples 10 --plot '" +
+                                 d / "ccdf.png" + "'");
+  REQUIRE(r.code == 0);
+  const std::string png = read_all(d / "ccdf.png");
+  REQUIRE(png.size() > 33);
+  CHECK(png.compare(0, 8, std::string("\x89PNG\r\n\x1a\n", 8)) == 0);
+  CHECK(png.compare(12, 4, "IHDR") == 0);
+  auto be32 = [&](std::size_t i) {
+    return (static_cast<unsigned>(static_cast<unsigned char>(png[i])) << 24) | (static_cast<unsigned char>(png[i + 1]) << 16) |
+           (static_cast<unsigned char>(png[i + 2]) << 8) | static_cast<unsigned char>(png[i + 3]);
+  };
+  CHECK(be32(16) == 640);  // width
+  CHECK(be32(20) == 480);  // height
+  CHECK(!fs::exists(d / "ccdf.png.tmp-0"));
+  const auto bad = sprig_cli(d, "stats " + data("karate.edges.gz") + " --quiet --plot '" + d / "ccdf.gif" + "'");
+  CHECK(bad.code == 1);
+  CHECK(bad.err.find(".svg or .png") != std::string::npos);
+}
