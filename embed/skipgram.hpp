@@ -17,7 +17,10 @@
 // gensim: threads update the shared matrices without locks, so results vary
 // run to run. `deterministic` trains on the calling thread in walk order with
 // randomness keyed by (seed, epoch, walk): bitwise-identical output for any
-// thread count, at the cost of using one core.
+// thread count, at the cost of using one core. Inner loops: AVX2+FMA kernels
+// picked at run time when the CPU has them (portable loops otherwise, which
+// round differently, so bitwise reproducibility holds per machine); the
+// negatives' rows are drawn one pair ahead and prefetched.
 // Cost: O(epochs · T · window · (negative + 1) · d); memory 2·n·d floats plus
 // the walks (or one batch of them: node2vec_embedding streams the walks).
 #pragma once
