@@ -22,6 +22,7 @@ JOBS=${JOBS:-$(nproc)}
 BUILD=${BUILD:-build/gpu-check}
 TRIALS=${TRIALS:-1}
 start=$(date +%s)
+[ -d /usr/local/cuda/bin ] && export PATH="$PATH:/usr/local/cuda/bin"  # nvcc for check_language(CUDA)
 stamp() { echo "[gpu_check $(( $(date +%s) - start ))s] $*" >&2; }
 
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader >&2 || true
