@@ -47,6 +47,9 @@
 #include <stdexcept>
 
 #include <unistd.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
@@ -449,13 +452,24 @@ OrbitAdjacency orbit_adjacency(const Graph& input, const OrbitAdjacencyOptions& 
           const auto nnz = static_cast<std::size_t>(M.indptr.back());
           M.indices.reserve(nnz);
           M.data.reserve(nnz);
+          std::size_t freed = 0;
           for (std::size_t ch = 0; ch < chunks; ++ch) {
             auto& cols = outs[ch].cols[si];
             auto& vals = outs[ch].vals[si];
             M.indices.insert(M.indices.end(), cols.begin(), cols.end());
             M.data.insert(M.data.end(), vals.begin(), vals.end());
+            freed += cols.size() * sizeof(std::int32_t) + vals.size() * sizeof(std::uint64_t);
             std::vector<std::int32_t>().swap(cols);
             std::vector<std::uint64_t>().swap(vals);
+#if defined(__GLIBC__)
+            // glibc keeps freed heap blocks (its mmap threshold rises as large
+            // blocks are freed), so without handing the pages back the peak
+            // would be buffers + final arrays, twice the output.
+            if (freed > (std::size_t{256} << 20)) {
+              malloc_trim(0);
+              freed = 0;
+            }
+#endif
           }
         }
       },
