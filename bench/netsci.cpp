@@ -102,7 +102,7 @@ void run() {
     else if (m == "pagerank") fn = [&] { return digest(pagerank(g, {.tolerance = 1e-10}).rank); };
     else if (m == "betweenness") fn = [&] { return digest(betweenness(g, {.sources = bsrc})); };
     else if (m == "louvain") fn = [&] { return digest(louvain(u, {.seed = o.seed}).membership); };
-    else if (m == "leiden") fn = [&] { return digest(leiden(u, {.seed = o.seed}).membership); };
+    else if (m == "leiden") fn = [&] { return digest(leiden(u, {.seed = o.seed, .iterations = 2}).membership); };  // igraph's default n_iterations
     else if (m == "powerlaw") fn = [&] {
       const auto d = degrees(g, DegreeMode::total);
       const auto f = power_law_fit(d, {.compare_alternatives = false});
