@@ -2,7 +2,9 @@
 // split an .h5 file holds), scores the test positives and their negatives with
 // every heuristic, and prints one table: method, AUC, AP, Hits@20/50/100, MRR,
 // time. Default graph: data/cond-mat.edges.gz (co-authorship, 16,726 nodes).
-// Embedding and GNN rows join the table as those modules land.
+// Embedding rows (fastrp, node2vec: run_embed.hpp) follow the heuristics; GNN
+// rows join the table as that module lands.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -23,6 +25,7 @@
 
 #include "common.hpp"
 #include "linkpred_common.hpp"
+#include "run_embed.hpp"
 #include "train_link.hpp"
 
 namespace sprig::cli {
@@ -76,7 +79,7 @@ void register_run(CLI::App& app) {
       "(OGB rule, all negatives pooled), MRR (each positive against its own\n"
       "negatives; ties count 1/2), time. --json prints the same as JSON; --out\n"
       "report.h5 saves the split and every score.\n\n" +
-      score_list_help() +
+      score_list_help() + run_embedding_help() +
       "Examples:\n"
       "  sprig run\n"
       "  sprig run data/karate.edges.gz --negs-per-pos 20 --json\n"
@@ -85,6 +88,7 @@ void register_run(CLI::App& app) {
     std::string source, out;
     std::string methods =
         "cn,jaccard,sorensen,salton,hpi,hdi,lhn,pa,aa,ra,wcn,waa,wra,lp,katz,katz_paths,ppr,ppr_sym,inv_dist";
+    std::string embeddings = "fastrp,node2vec";
     double valid = 0.05, test = 0.10;
     std::size_t negs_per_pos = 100;
     int gnn_epochs = 100;  // the "gcn (sprig)" row; 0: none
@@ -97,6 +101,8 @@ void register_run(CLI::App& app) {
   o->score.max_distance = 6;
   sub->add_option("GRAPH", o->source, std::string(kGraphHelp) + "; or an .h5 split file (default: data/cond-mat.edges.gz)");
   sub->add_option("--methods", o->methods, "comma-separated heuristics (see below), or all")->capture_default_str();
+  sub->add_option("--embeddings", o->embeddings, "comma-separated embedding rows (fastrp, node2vec), or none")
+      ->capture_default_str();
   sub->add_option("--valid", o->valid, "fraction of edges held out for validation")->capture_default_str();
   sub->add_option("--test", o->test, "fraction of edges held out for test")->capture_default_str();
   sub->add_option("--negs-per-pos", o->negs_per_pos, "uniform negatives per test positive")->capture_default_str();
@@ -110,6 +116,16 @@ void register_run(CLI::App& app) {
     using clock = std::chrono::steady_clock;
     const auto t_start = clock::now();
     const auto methods = parse_link_scores(o->methods);
+    std::vector<std::string> embeddings;
+    for (std::size_t a = 0; o->embeddings != "none" && a <= o->embeddings.size();) {
+      const std::size_t b = std::min(o->embeddings.find(',', a), o->embeddings.size());
+      if (b > a) embeddings.push_back(o->embeddings.substr(a, b - a));
+      a = b + 1;
+    }
+    for (const auto& e : embeddings)
+      SPRIG_EXPECTS(std::find(run_embedding_methods().begin(), run_embedding_methods().end(), e) !=
+                        run_embedding_methods().end(),
+                    "run: unknown embedding '{}' in --embeddings (fastrp, node2vec, or none)", e);
     SPRIG_EXPECTS(o->negs_per_pos > 0, "run: --negs-per-pos must be > 0");
     if (!o->out.empty())
       SPRIG_EXPECTS(is_hdf5_path(o->out), "run: --out must be an HDF5 file (.h5), got '{}'", o->out);
@@ -164,12 +180,14 @@ void register_run(CLI::App& app) {
     std::vector<Row> rows;
     LinkScoreOptions so = o->score;
     so.progress = progress();
-    for (LinkScore m : methods) {
+    const std::size_t num_rows = methods.size() + embeddings.size();
+    for (std::size_t mi = 0; mi < num_rows; ++mi) {
       const auto t0 = clock::now();
-      auto col = link_score(train, pairs, m, so);
+      auto col = mi < methods.size() ? link_score(train, pairs, methods[mi], so)
+                                     : run_embedding_scores(train, embeddings[mi - methods.size()], pairs, seed);
       Row row;
       row.seconds = std::chrono::duration<double>(clock::now() - t0).count();
-      row.method = std::string(link_score_name(m));
+      row.method = mi < methods.size() ? std::string(link_score_name(methods[mi])) : embeddings[mi - methods.size()];
       row.pos.assign(col.begin(), col.begin() + static_cast<std::ptrdiff_t>(np));
       row.neg.assign(col.begin() + static_cast<std::ptrdiff_t>(np), col.end());
       LinkEvalOptions eo;

@@ -1,0 +1,50 @@
+// The embedding rows of `sprig run` (see run_embed.hpp for the settings).
+#include "run_embed.hpp"
+
+#include <fmt/format.h>
+
+#include <sprig/embed/fastrp.hpp>
+#include <sprig/embed/skipgram.hpp>
+#include <sprig/graph/error.hpp>
+#include <sprig/graph/parallel.hpp>
+#include <sprig/graph/random.hpp>
+
+#include "common.hpp"
+
+namespace sprig::cli {
+
+std::string run_embedding_help() {
+  return "Embedding rows (--embeddings; dot product of the endpoints' vectors, trained\n"
+         "on the unweighted training graph; modest settings to keep `sprig run` fast):\n"
+         "  fastrp    FastRP d=128, weights 0,0,1,6.67, beta -0.64, standardised\n"
+         "  node2vec  d=64, 4 walks/node of length 40, p=1 q=0.5, window 5, 5 negatives,\n"
+         "            1 epoch, deterministic SGNS (use `sprig embed` for full settings)\n";
+}
+
+std::vector<double> run_embedding_scores(const Graph& train, std::string_view method, std::span<const NodePair> pairs,
+                                         std::uint64_t seed) {
+  Matrix x;
+  if (method == "fastrp") {
+    FastRpOptions fo;
+    fo.use_weights = false;
+    fo.standardize = true;
+    fo.seed = counter_hash(seed, 0x46525052);
+    fo.progress = progress();
+    x = fastrp(train, fo);
+  } else if (method == "node2vec") {
+    const WalkOptions wo{.walks_per_node = 4, .length = 40, .p = 1, .q = 0.5, .use_weights = false,
+                         .seed = counter_hash(seed, 0x4e325657), .progress = progress()};
+    const SkipGramOptions so{.dim = 64, .window = 5, .negative = 5, .deterministic = true,
+                             .seed = counter_hash(seed, 0x53474e53), .progress = progress()};
+    x = node2vec_embedding(train, wo, so);
+  } else {
+    throw InvalidArgument(fmt::format("run: unknown embedding '{}' (fastrp, node2vec)", method));
+  }
+  std::vector<double> out(pairs.size());
+  parallel_for<std::size_t>(
+      0, pairs.size(),
+      [&](std::size_t i) { out[i] = static_cast<double>(x.row(pairs[i].u).dot(x.row(pairs[i].v))); }, 4096);
+  return out;
+}
+
+}  // namespace sprig::cli
