@@ -53,13 +53,17 @@ def read(path):
 def child(path, measure, k, q):
     g = read(path)
     t, c = time.perf_counter(), time.process_time()
-    if measure == "betweenness":
-        if k > 0:
-            g.betweenness(directed=g.is_directed(), sources=range(min(k, g.vcount())))
+    try:
+        if measure == "betweenness":
+            if k > 0:  # subset betweenness: python-igraph >= 0.10.5 only (Debian 12 ships 0.10.2)
+                g.betweenness(directed=g.is_directed(), sources=range(min(k, g.vcount())))
+            else:
+                g.betweenness(directed=g.is_directed())
         else:
-            g.betweenness(directed=g.is_directed())
-    else:
-        ig.power_law_fit(g.degree())
+            ig.power_law_fit(g.degree())
+    except TypeError as e:
+        q.put((None, str(e)))
+        return
     q.put((time.perf_counter() - t, time.process_time() - c))
 
 
@@ -100,7 +104,12 @@ def main():
                 out["time"][m] = out["cpu"][m] = None
                 out[m + "_note"] = "did not finish in %g s" % a.cap
             else:
-                out["time"][m], out["cpu"][m] = q.get()
+                w, c = q.get() if p.exitcode == 0 else (None, "child failed (exit code %s)" % p.exitcode)
+                if w is None:
+                    out["time"][m] = out["cpu"][m] = None
+                    out[m + "_note"] = c
+                else:
+                    out["time"][m], out["cpu"][m] = w, c
             continue
         fn = fns[m]
         if a.trials > 1:
