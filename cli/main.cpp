@@ -30,6 +30,7 @@ void register_centrality(CLI::App& app);
 void register_communities(CLI::App& app);
 void register_wl(CLI::App& app);
 void register_orbits(CLI::App& app);
+void register_train(CLI::App& app);
 }  // namespace sprig::cli
 
 int main(int argc, char** argv) {
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
   register_communities(app);
   register_wl(app);
   register_orbits(app);
+  register_train(app);
 
   try {
     app.parse(argc, argv);

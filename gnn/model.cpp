@@ -6,6 +6,10 @@
 #include <fmt/format.h>
 
 #include <sprig/gnn/layers.hpp>
+#include <sprig/gnn/layers_gat.hpp>
+#include <sprig/gnn/layers_lcm.hpp>
+#include <sprig/gnn/layers_pna.hpp>
+#include <sprig/gnn/layers_sage.hpp>
 #include <sprig/graph/error.hpp>
 
 namespace sprig::gnn {
@@ -101,9 +105,27 @@ bool own_kind(const std::string& k) { return k == "gcn" || k == "gin"; }
 
 std::unique_ptr<Module> make_conv(const ModelSpec& s, int index, int in, int out, bool identity, bool last) {
   const std::string name = fmt::format("{}{}", s.kind, index);
-  (void)last;
   if (s.kind == "gcn") return std::make_unique<GcnLayer>(in, out, GcnOptions{.identity_input = identity}, name);
   if (s.kind == "gin") return std::make_unique<GinLayer>(in, out, GinOptions{.identity_input = identity}, name);
+  if (s.kind == "sage") {
+    SageOptions o;
+    o.aggr = s.aggr;
+    o.aggr_options.delta = static_cast<float>(s.avg_log_degree);
+    return std::make_unique<SageLayer>(in, out, o, name);
+  }
+  if (s.kind == "pna") {
+    PnaOptions o;
+    o.delta = static_cast<float>(s.avg_log_degree);
+    return std::make_unique<PnaLayer>(in, out, o, name);
+  }
+  if (s.kind == "gat") {
+    // Hidden layers concatenate the heads (width heads·hidden); the last averages them.
+    GatOptions o;
+    o.heads = s.heads;
+    o.concat = !last;
+    return std::make_unique<GatLayer>(in, out, o, name);
+  }
+  if (s.kind == "lcm") return std::make_unique<LcmLayer>(in, out, LcmLayerOptions{}, name);
   throw InvalidArgument(fmt::format("make_model: model kind '{}' is not yet available in this build", s.kind));
 }
 
@@ -118,6 +140,7 @@ Model make_model(const ModelSpec& s, std::uint64_t seed) {
   SPRIG_EXPECTS(s.out_features > 0, "make_model: out_features must be > 0 (got {})", s.out_features);
   SPRIG_EXPECTS(s.layers >= 1, "make_model: layers must be ≥ 1 (got {})", s.layers);
   SPRIG_EXPECTS(s.dropout >= 0 && s.dropout < 1, "make_model: dropout must be in [0, 1) (got {})", s.dropout);
+  SPRIG_EXPECTS(s.heads >= 1, "make_model: heads must be ≥ 1 (got {})", s.heads);
   SPRIG_EXPECTS(s.dagnn_k >= 0, "make_model: dagnn_k must be ≥ 0 (got {})", s.dagnn_k);
   const ActivationKind act = parse_activation(s.activation);
   Model m;
@@ -155,10 +178,11 @@ Model make_model(const ModelSpec& s, std::uint64_t seed) {
       const bool identity = identity_first && i == 0;
       std::unique_ptr<Module> conv = make_conv(s, i, in, out, identity, last);
       if (s.virtual_node && !identity) conv = std::make_unique<VirtualNode>(std::move(conv), in, fmt::format("vn{}", i));
-      if (s.residual && in == out && !identity) conv = std::make_unique<Residual>(std::move(conv));
+      if (s.residual && in == conv->out_features() && !identity) conv = std::make_unique<Residual>(std::move(conv));
+      const int width = conv->out_features();
       m.add(std::move(conv), true);
-      if (!last) add_between(out, i);
-      in = out;
+      if (!last) add_between(width, i);
+      in = width;
     }
   }
   m.set_spec(s);

@@ -107,7 +107,7 @@ NodeTrainResult train_node_classifier(Model& model, const Graph& g, const Matrix
   Adam adam(params, AdamOptions{.lr = opt.lr, .weight_decay = opt.weight_decay, .decoupled = opt.adamw});
 
   NodeTrainResult res;
-  double best_val = -1;
+  double best_val = -1, best_val_loss = 0;
   std::vector<Matrix> best;
   auto snapshot = [&] {
     best.resize(params.size());
@@ -128,6 +128,7 @@ NodeTrainResult train_node_classifier(Model& model, const Graph& g, const Matrix
     adam.step();
 
     Matrix eval = model.forward(block, x, Context{.training = false, .seed = opt.seed});
+    const double val_loss = masks.valid.empty() ? 0.0 : softmax_cross_entropy(eval, labels, masks.valid).loss;
     EpochStats st{.epoch = epoch,
                   .loss = loss.loss,
                   .train_accuracy = accuracy(eval, labels, masks.train),
@@ -137,10 +138,12 @@ NodeTrainResult train_node_classifier(Model& model, const Graph& g, const Matrix
     res.epochs = epoch;
     res.final_loss = loss.loss;
     if (opt.on_epoch) opt.on_epoch(st);
-    // Without a validation set, the last epoch is kept.
+    // Without a validation set, the last epoch is kept. Ties in validation accuracy
+    // (frequent on small validation sets) go to the lower validation loss.
     const double val = masks.valid.empty() ? static_cast<double>(epoch) : st.val_accuracy;
-    if (val > best_val) {
+    if (val > best_val || (val == best_val && val_loss < best_val_loss)) {
       best_val = val;
+      best_val_loss = val_loss;
       res.best_epoch = epoch;
       snapshot();
     }
