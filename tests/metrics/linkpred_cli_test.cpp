@@ -166,7 +166,7 @@ TEST_CASE("linkpred cli: split writes the training graph and the pairs; run prin
     CHECK(!h.graph.has_arc(ls.test.pos[i], ls.test.pos[i + 1]));
   }
   // run on the split file uses its pairs; --out saves every score.
-  const auto run = lp_run(s, "run '" + s.at("split.h5") + "' --methods cn,ra,katz --gnn-epochs 0 --json --quiet --out '" +
+  const auto run = lp_run(s, "run '" + s.at("split.h5") + "' --methods cn,ra,katz --embeddings none --gnn-epochs 0 --json --quiet --out '" +
                                  s.at("report.h5") + "'");
   REQUIRE_MESSAGE(run.code == 0, run.err);
   const auto j = nlohmann::json::parse(run.out);
