@@ -28,10 +28,9 @@ trap 'rm -rf "$WORK"' EXIT
 export OMP_NUM_THREADS=$THREADS
 [ -x "$BENCH" ] || { echo "no $BENCH: build sprig-bench first" >&2; exit 1; }
 
-# cpu_time CMD... : runs CMD, prints "wall user+sys" of it (children included) on fd 3.
+# cpu_time CMD... : runs CMD (its output discarded), prints "wall user+sys" of it (children included).
 cpu_time() {
-  local t0 c0 t1 c1
-  /usr/bin/time -f "%e %U %S" -o "$WORK/time" "$@" || return 1
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time" "$@" >/dev/null 2>&1 || return 1
   awk '{printf "%.2f %.2f\n", $1, $2 + $3}' "$WORK/time"
 }
 json() { $PY -c "import json,sys; r=json.load(open('$1')); print($2)"; }
@@ -50,7 +49,7 @@ for s in 0 1 2 3 4; do
   evals+=(--eval "$LP/ref$s.npy")
 done
 if [ -x "$SNAP" ] && [ -z "${SKIP_SLOW:-}" ]; then
-  read -r w c < <(cpu_time "$SNAP" -i:"$LP/graph.edges" -o:"$LP/snap.emb" -d:128 -l:80 -r:10 -k:10 -e:1 -p:0.25 -q:4 >/dev/null)
+  read -r w c < <(cpu_time "$SNAP" -i:"$LP/graph.edges" -o:"$LP/snap.emb" -d:128 -l:80 -r:10 -k:10 -e:1 -p:0.25 -q:4)
   echo "speed node2vec end to end cond-mat-train SNAP: ${w} s wall, ${c} CPU-s"
   evals+=(--eval "$LP/snap.emb")
 fi
@@ -64,7 +63,7 @@ PB=$WORK/pb
 json "$WORK/pb_sprig.json" "'\n'.join(f\"quality polblogs Micro-F1 {x['method']}: {x['micro_f1']:.4f}\" for x in r['rows'])"
 evals=()
 if [ -x "$SNAP" ]; then
-  read -r w c < <(cpu_time "$SNAP" -i:"$PB/graph.edges" -o:"$PB/snap.emb" -d:128 -l:80 -r:10 -k:10 -e:1 -p:0.25 -q:4 >/dev/null)
+  read -r w c < <(cpu_time "$SNAP" -i:"$PB/graph.edges" -o:"$PB/snap.emb" -d:128 -l:80 -r:10 -k:10 -e:1 -p:0.25 -q:4)
   echo "speed node2vec end to end polblogs SNAP: ${w} s wall, ${c} CPU-s"
   evals+=(--eval "$PB/snap.emb")
 fi
@@ -78,19 +77,19 @@ json "$WORK/pb_peers.json" "'\n'.join(f\"quality polblogs Micro-F1 {x['method'].
 
 # ---- speed: FastRP cond-mat (embedding step) vs the reference Python ----
 "$BENCH" fastrp --graph "$CONDMAT" --threads "$THREADS" --trials 5 --json > "$WORK/frp.json"
-ours=$(json "$WORK/frp.json" "r['time']['median'] if 'time' in r else r['fastrp']['time']['median']" 2>/dev/null)
+ours=$(json "$WORK/frp.json" "r['time']['median_s']")
 ref=$($PY "$ROOT/bench/peers/embed_fastrp_ref.py" "$CONDMAT" --trials 3 2>/dev/null | $PY -c "import json,sys; print(json.load(sys.stdin)['seconds'])")
 echo "speed FastRP cond-mat: sprig ${ours} s, reference ${ref} s, ratio $($PY -c "print(f'{$ref/$ours:.1f}x')")"
 
 # ---- speed: node2vec walks on email-Enron (r=10, l=80, p=0.25, q=4) ----
 if [ -f "$ENRON" ]; then
   "$BENCH" walks --graph "$ENRON" --threads "$THREADS" --trials 3 --p 0.25 --q 4 --json > "$WORK/walks.json"
-  json "$WORK/walks.json" "f\"speed node2vec walks email-Enron sprig: {r['uniform']['time']['median']:.2f} s wall, {r['uniform']['cpu_s']:.2f} CPU-s\""
+  json "$WORK/walks.json" "f\"speed node2vec walks email-Enron sprig: {r['uniform']['time']['median_s']:.2f} s wall, {r['uniform']['cpu_s']:.2f} CPU-s\""
   "$BENCH" walks --graph "$ENRON" --threads "$THREADS" --trials 3 --json > "$WORK/uwalks.json"
   json "$WORK/uwalks.json" "f\"speed uniform walks email-Enron sprig: {r['uniform']['steps_per_s']/1e6:.1f} M steps/s\""
   if [ -x "$SNAP" ]; then
     zcat "$ENRON" | grep -v '^#' | awk '{print $1, $2}' > "$WORK/enron.edges"
-    read -r w c < <(cpu_time "$SNAP" -i:"$WORK/enron.edges" -o:"$WORK/enron.walks" -l:80 -r:10 -p:0.25 -q:4 -ow >/dev/null)
+    read -r w c < <(cpu_time "$SNAP" -i:"$WORK/enron.edges" -o:"$WORK/enron.walks" -l:80 -r:10 -p:0.25 -q:4 -ow)
     echo "speed node2vec walks email-Enron SNAP (-ow, preprocessing included): ${w} s wall, ${c} CPU-s"
     json "$WORK/walks.json" "f\"ratio walks SNAP/sprig CPU-s: {$c / r['uniform']['cpu_s']:.1f}x\""
   fi
