@@ -36,7 +36,7 @@
 // positive does not see itself. Pairs that are not edges are unaffected.
 //
 // Cost per pair: the neighbourhood scores O(k_u + k_v) by a sorted merge
-// (galloping search when one list is ≥ 32× the other); lp / katz O(size of the
+// (galloping search when one list is ≥ 8× the other); lp / katz O(size of the
 // ⌈L/2⌉-hop balls of u and v); ppr O(1/(α ε)) per distinct source (pairs
 // sharing a source share one push when their target edge is not excluded);
 // simrank O(product of the K-hop balls); inv_dist a bidirectional BFS;
