@@ -88,7 +88,7 @@ void register_run(CLI::App& app) {
     std::string source, out;
     std::string methods =
         "cn,jaccard,sorensen,salton,hpi,hdi,lhn,pa,aa,ra,wcn,waa,wra,lp,katz,katz_paths,ppr,ppr_sym,inv_dist";
-    std::string embeddings = "fastrp,node2vec";
+    std::string embeddings = "fastrp,node2vec,orbits";
     double valid = 0.05, test = 0.10;
     std::size_t negs_per_pos = 100;
     int gnn_epochs = 100;  // the "gcn (sprig)" row; 0: none
@@ -101,7 +101,7 @@ void register_run(CLI::App& app) {
   o->score.max_distance = 6;
   sub->add_option("GRAPH", o->source, std::string(kGraphHelp) + "; or an .h5 split file (default: data/cond-mat.edges.gz)");
   sub->add_option("--methods", o->methods, "comma-separated heuristics (see below), or all")->capture_default_str();
-  sub->add_option("--embeddings", o->embeddings, "comma-separated embedding rows (fastrp, node2vec), or none")
+  sub->add_option("--embeddings", o->embeddings, "comma-separated embedding rows (fastrp, node2vec, orbits), or none")
       ->capture_default_str();
   sub->add_option("--valid", o->valid, "fraction of edges held out for validation")->capture_default_str();
   sub->add_option("--test", o->test, "fraction of edges held out for test")->capture_default_str();
@@ -125,7 +125,7 @@ void register_run(CLI::App& app) {
     for (const auto& e : embeddings)
       SPRIG_EXPECTS(std::find(run_embedding_methods().begin(), run_embedding_methods().end(), e) !=
                         run_embedding_methods().end(),
-                    "run: unknown embedding '{}' in --embeddings (fastrp, node2vec, or none)", e);
+                    "run: unknown embedding '{}' in --embeddings (fastrp, node2vec, orbits, or none)", e);
     SPRIG_EXPECTS(o->negs_per_pos > 0, "run: --negs-per-pos must be > 0");
     if (!o->out.empty())
       SPRIG_EXPECTS(is_hdf5_path(o->out), "run: --out must be an HDF5 file (.h5), got '{}'", o->out);

@@ -23,7 +23,7 @@ namespace sprig::cli {
 
 /// The embedding rows `sprig run` knows, in table order.
 inline const std::vector<std::string>& run_embedding_methods() {
-  static const std::vector<std::string> m{"fastrp", "node2vec"};
+  static const std::vector<std::string> m{"fastrp", "node2vec", "orbits"};
   return m;
 }
 
