@@ -64,20 +64,17 @@ struct LevelGraph {
   std::vector<double> k;     // strength Σ_j A_ij (diagonal included)
   node_t n() const { return static_cast<node_t>(loop.size()); }
 };
-}  // namespace
 
-CommunityResult louvain(const Graph& g, const LouvainOptions& opt) {
-  SPRIG_EXPECTS(!g.directed(), "louvain: needs an undirected graph (got a directed one; symmetrize() it first)");
-  SPRIG_EXPECTS(opt.resolution > 0, "louvain: resolution must be > 0 (got {})", opt.resolution);
+// The first level: the graph itself, self-loops counted twice in the loop weight
+// and the degree (the modularity convention), other arcs as adjacency.
+LevelGraph level0(const Graph& g, bool weighted) {
   const node_t n0 = g.num_nodes();
-  const bool weighted = opt.use_weights && g.weighted();
-  if (weighted)
-    for (float x : g.weights()) SPRIG_EXPECTS(x >= 0, "louvain: weights must be >= 0 (got {})", x);
-
   LevelGraph L;
   L.off.assign(static_cast<std::size_t>(n0) + 1, 0);
   L.loop.assign(static_cast<std::size_t>(n0), 0);
   L.k.assign(static_cast<std::size_t>(n0), 0);
+  L.adj.reserve(static_cast<std::size_t>(g.num_arcs()));
+  L.w.reserve(static_cast<std::size_t>(g.num_arcs()));
   for (node_t u = 0; u < n0; ++u) {
     const auto nb = g.neighbors(u);
     const auto ws = g.weights(u);
@@ -94,6 +91,19 @@ CommunityResult louvain(const Graph& g, const LouvainOptions& opt) {
     }
     L.off[u + 1] = static_cast<std::int64_t>(L.adj.size());
   }
+  return L;
+}
+}  // namespace
+
+CommunityResult louvain(const Graph& g, const LouvainOptions& opt) {
+  SPRIG_EXPECTS(!g.directed(), "louvain: needs an undirected graph (got a directed one; symmetrize() it first)");
+  SPRIG_EXPECTS(opt.resolution > 0, "louvain: resolution must be > 0 (got {})", opt.resolution);
+  const node_t n0 = g.num_nodes();
+  const bool weighted = opt.use_weights && g.weighted();
+  if (weighted)
+    for (float x : g.weights()) SPRIG_EXPECTS(x >= 0, "louvain: weights must be >= 0 (got {})", x);
+
+  LevelGraph L = level0(g, weighted);
   CommunityResult res;
   std::vector<node_t> member(static_cast<std::size_t>(n0));  // original node → current level node
   std::iota(member.begin(), member.end(), node_t{0});
@@ -221,32 +231,6 @@ CommunityResult louvain(const Graph& g, const LouvainOptions& opt) {
 
 namespace {
 
-LevelGraph level0(const Graph& g, bool weighted) {
-  const node_t n0 = g.num_nodes();
-  LevelGraph L;
-  L.off.assign(static_cast<std::size_t>(n0) + 1, 0);
-  L.loop.assign(static_cast<std::size_t>(n0), 0);
-  L.k.assign(static_cast<std::size_t>(n0), 0);
-  L.adj.reserve(static_cast<std::size_t>(g.num_arcs()));
-  L.w.reserve(static_cast<std::size_t>(g.num_arcs()));
-  for (node_t u = 0; u < n0; ++u) {
-    const auto nb = g.neighbors(u);
-    const auto ws = g.weights(u);
-    for (std::size_t j = 0; j < nb.size(); ++j) {
-      const double a = weighted ? ws[j] : 1.0;
-      if (nb[j] == u) {
-        L.loop[u] += 2 * a;
-        L.k[u] += 2 * a;
-      } else {
-        L.adj.push_back(nb[j]);
-        L.w.push_back(a);
-        L.k[u] += a;
-      }
-    }
-    L.off[u + 1] = static_cast<std::int64_t>(L.adj.size());
-  }
-  return L;
-}
 
 // The quotient of L by the partition cm (ids 0..nc-1): node c = the nodes of
 // community c, with internal weight on the diagonal; rows sorted.
