@@ -28,6 +28,7 @@
 #include <sprig/io/text_source.hpp>
 #include <sprig/metrics/linkpred_eval.hpp>
 #include <sprig/metrics/linkpred_scores.hpp>
+#include <sprig/graph/transform.hpp>
 #include <sprig/metrics/linkpred_split.hpp>
 
 #include "common.hpp"
@@ -73,6 +74,38 @@ LinkGraph load_link_graph(const std::string& source, const GraphFlags& flags) {
   }
   r.graph = load_graph(source, source_options(flags));
   return r;
+}
+
+LinkTask link_task(LinkGraph&& lg, const std::string& source, std::string_view who, double valid_fraction,
+                   double test_fraction, std::uint64_t seed) {
+  LinkTask t;
+  if (lg.has_split) {
+    SPRIG_EXPECTS(!lg.split.test_pos.empty(), "{}: {} holds a split without test positives", who, source);
+    t.train = std::move(lg.graph);
+    t.split = std::move(lg.split);
+    std::vector<NodePair> all = t.split.train_pos;
+    all.insert(all.end(), t.split.valid_pos.begin(), t.split.valid_pos.end());
+    all.insert(all.end(), t.split.test_pos.begin(), t.split.test_pos.end());
+    t.full = graph_from_pairs(t.train.num_nodes(), all, t.train.directed());
+  } else {
+    Graph g = std::move(lg.graph);
+    if (g.directed()) {
+      note(fmt::format("{}: the graph is directed; link prediction uses it as undirected", who));
+      g = symmetrize(g);
+    }
+    RandomLinkSplitOptions ro;
+    ro.valid_fraction = valid_fraction;
+    ro.test_fraction = test_fraction;
+    ro.seed = seed;
+    ro.progress = progress();
+    auto r = random_link_split(g, ro);
+    t.train = std::move(r.train);
+    t.full = std::move(r.full);
+    t.split = std::move(r.split);
+  }
+  SPRIG_EXPECTS(!t.train.directed(), "{}: the training graph in {} is directed; link prediction needs an undirected one",
+                who, source);
+  return t;
 }
 
 /// Writes `train` and the split to an HDF5 file (atomically: write_hdf5 renames when complete).

@@ -13,6 +13,8 @@
 #include <sprig/metrics/linkpred_scores.hpp>
 #include <sprig/metrics/linkpred_split.hpp>
 
+#include <string_view>
+
 #include "common.hpp"
 
 namespace sprig::cli {
@@ -26,6 +28,18 @@ struct LinkGraph {
 };
 
 LinkGraph load_link_graph(const std::string& source, const GraphFlags& flags);
+
+/// What a link-prediction command evaluates on: the training graph, the graph
+/// of every known positive (for drawing negatives) and the split.
+struct LinkTask {
+  Graph train, full;
+  LinkPredSplit split;
+};
+/// The split `lg` holds (full = all its positives), else a seeded random split
+/// of the graph made undirected. Throws when the split has no test positives or
+/// the training graph is directed; `who` ("run", "train") prefixes messages.
+LinkTask link_task(LinkGraph&& lg, const std::string& source, std::string_view who, double valid_fraction,
+                   double test_fraction, std::uint64_t seed);
 void write_split_h5(const std::string& path, const Graph& train, const LinkPredSplit& s, const std::string& name,
                     h5::Attributes attrs);
 void add_score_flags(CLI::App* sub, LinkScoreOptions& o);

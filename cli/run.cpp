@@ -133,34 +133,10 @@ void register_run(CLI::App& app) {
     const std::uint64_t seed = common().seed;
 
     LinkGraph lg = load_link_graph(source, o->flags);
-    Graph train, full;
-    LinkPredSplit split;
-    if (lg.has_split) {
-      SPRIG_EXPECTS(!lg.split.test_pos.empty(), "run: {} holds a split without test positives", source);
-      train = std::move(lg.graph);
-      split = std::move(lg.split);
-      std::vector<NodePair> all = split.train_pos;
-      all.insert(all.end(), split.valid_pos.begin(), split.valid_pos.end());
-      all.insert(all.end(), split.test_pos.begin(), split.test_pos.end());
-      full = graph_from_pairs(train.num_nodes(), all, train.directed());
-    } else {
-      Graph g = std::move(lg.graph);
-      if (g.directed()) {
-        note("the graph is directed; the heuristics use it as undirected");
-        g = symmetrize(g);
-      }
-      RandomLinkSplitOptions ro;
-      ro.valid_fraction = o->valid;
-      ro.test_fraction = o->test;
-      ro.seed = seed;
-      ro.progress = progress();
-      auto r = random_link_split(g, ro);
-      train = std::move(r.train);
-      full = std::move(r.full);
-      split = std::move(r.split);
-    }
-    SPRIG_EXPECTS(!train.directed(), "run: the training graph in {} is directed; the heuristics need an undirected one",
-                  source);
+    LinkTask task = link_task(std::move(lg), source, "run", o->valid, o->test, seed);
+    Graph& train = task.train;
+    Graph& full = task.full;
+    LinkPredSplit& split = task.split;
     // Negatives: the file's when it has per-positive ones, else uniform draws per positive.
     std::size_t k = split.negs_per_pos;
     if (split.test_neg.empty() || k == 0 || split.test_neg.size() != k * split.test_pos.size()) {

@@ -71,34 +71,10 @@ int run_train_link(const TrainArgs& a) {
 
   // ---- graph and split
   LinkGraph lg = load_link_graph(a.graph, a.graph_flags);
-  Graph train, full;
-  LinkPredSplit split;
-  if (lg.has_split) {
-    SPRIG_EXPECTS(!lg.split.test_pos.empty(), "train: {} holds a split without test positives", a.graph);
-    train = std::move(lg.graph);
-    split = std::move(lg.split);
-    std::vector<NodePair> all = split.train_pos;
-    all.insert(all.end(), split.valid_pos.begin(), split.valid_pos.end());
-    all.insert(all.end(), split.test_pos.begin(), split.test_pos.end());
-    full = graph_from_pairs(train.num_nodes(), all, train.directed());
-  } else {
-    Graph g = std::move(lg.graph);
-    if (g.directed()) {
-      note("the graph is directed; link prediction uses it as undirected");
-      g = symmetrize(g);
-    }
-    RandomLinkSplitOptions ro;
-    ro.valid_fraction = lf.valid;
-    ro.test_fraction = lf.test;
-    ro.seed = c.seed;
-    ro.progress = progress();
-    auto r = random_link_split(g, ro);
-    train = std::move(r.train);
-    full = std::move(r.full);
-    split = std::move(r.split);
-  }
-  SPRIG_EXPECTS(!train.directed(), "train: the training graph in {} is directed; --task link needs an undirected one",
-                a.graph);
+  LinkTask task = link_task(std::move(lg), a.graph, "train", lf.valid, lf.test, c.seed);
+  Graph& train = task.train;
+  Graph& full = task.full;
+  LinkPredSplit& split = task.split;
   const node_t n = train.num_nodes();
   // Test negatives: the file's per-positive rows, else --negs-per-pos uniform ones (as `sprig run`).
   if (split.negs_per_pos == 0 || split.test_neg.size() != split.negs_per_pos * split.test_pos.size()) {
