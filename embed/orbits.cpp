@@ -16,24 +16,41 @@
 //    adjacency mask looked up in the table, and the orbit of each node (edge)
 //    incremented with a relaxed atomic add — integer addition commutes, so
 //    the result does not depend on the schedule.
+//
+// Shared internals are declared in orbits_detail.hpp; count4 lives in
+// orbits4.cpp, count5 in orbits5.cpp.
 #include <sprig/embed/orbits.hpp>
 
 #include <algorithm>
 #include <array>
-#include <atomic>
-#include <cstring>
 #include <numeric>
 #include <sstream>
 #include <string>
 #include <string_view>
 
-#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
+#include <sprig/embed/orbits_detail.hpp>
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
 
 namespace sprig {
+namespace detail::orbits {
+
+bool connected(int k, int mask) {
+  int seen = 1, frontier = 1;
+  while (frontier) {
+    int next = 0;
+    for (int a = 0; a < k; ++a)
+      if (frontier >> a & 1)
+        for (int b = 0; b < k; ++b)
+          if (b != a && (mask >> pbit(a, b) & 1) && !(seen >> b & 1)) next |= 1 << b;
+    seen |= next;
+    frontier = next;
+  }
+  return seen == (1 << k) - 1;
+}
+
 namespace {
 
 // ---------------------------------------------------------------------------
@@ -74,42 +91,6 @@ constexpr std::string_view kGraphlets[30][4] = {
      "01:67 02:67 03:67 04:67 12:67 13:67 14:67 23:67 24:67 34:67"},
 };
 
-// Pair (i, j) of positions (i ≠ j < 5) → bit j(j−1)/2 + i (i < j): the pairs of
-// the first k positions use the first k(k−1)/2 bits.
-constexpr int pbit(int i, int j) { return i < j ? j * (j - 1) / 2 + i : i * (i - 1) / 2 + j; }
-
-struct Graphlet {
-  int k = 0;
-  std::vector<std::pair<int, int>> edges;
-  std::array<int, 5> node_orbit{};
-  std::array<std::array<int, 5>, 5> edge_orbit{};  // −1: no edge
-};
-
-struct Tables {
-  std::array<Graphlet, 30> g;
-  // [k][mask] → graphlet (−1 disconnected), orbit of each position, orbit of each pair bit.
-  std::array<std::array<std::int8_t, 1024>, 6> graphlet{};
-  std::array<std::array<std::array<std::int8_t, 5>, 1024>, 6> node_orbit{};
-  std::array<std::array<std::array<std::int8_t, 10>, 1024>, 6> edge_orbit{};
-  // 4-node systems N = C·O (node: 15 orbits, edge: 12), and solve orders (densest first).
-  std::array<std::array<std::uint64_t, 15>, 15> cn{};
-  std::array<std::array<std::uint64_t, 12>, 12> ce{};
-  std::vector<int> node_order, edge_order;
-};
-
-bool connected(int k, int mask) {
-  int seen = 1, frontier = 1;
-  while (frontier) {
-    int next = 0;
-    for (int a = 0; a < k; ++a)
-      if (frontier >> a & 1)
-        for (int b = 0; b < k; ++b)
-          if (b != a && (mask >> pbit(a, b) & 1) && !(seen >> b & 1)) next |= 1 << b;
-    seen |= next;
-    frontier = next;
-  }
-  return seen == (1 << k) - 1;
-}
 
 Tables build_tables() {
   Tables t;
@@ -214,26 +195,12 @@ Tables build_tables() {
                    [&](int a, int b) { return edge_edges[a] > edge_edges[b]; });
   return t;
 }
+}  // namespace
 
 const Tables& tables() {
   static const Tables t = build_tables();
   return t;
 }
-
-// ---------------------------------------------------------------------------
-// The simple undirected graph the counters work on: sorted rows, no self-loops,
-// no duplicates, both arcs of every edge. A view of g when g already is one.
-struct Simple {
-  std::vector<edge_t> off_own;
-  std::vector<node_t> tgt_own;
-  std::span<const edge_t> off;
-  std::span<const node_t> tgt;
-  node_t n = 0;
-  edge_t deg(node_t v) const { return off[v + 1] - off[v]; }
-  std::span<const node_t> nb(node_t v) const {
-    return {tgt.data() + off[v], static_cast<std::size_t>(off[v + 1] - off[v])};
-  }
-};
 
 Simple simplify(const Graph& g) {
   Simple s;
@@ -285,12 +252,6 @@ Simple simplify(const Graph& g) {
   return s;
 }
 
-// Edge rows: edge (u < v) sorted by (u, v); arc_row[a] = row of arc a's edge.
-struct EdgeIndex {
-  std::vector<std::int64_t> arc_row;
-  std::vector<std::pair<node_t, node_t>> edges;
-};
-
 EdgeIndex index_edges(const Simple& s) {
   EdgeIndex ix;
   ix.arc_row.assign(s.tgt.size(), -1);
@@ -311,28 +272,6 @@ EdgeIndex index_edges(const Simple& s) {
     }
   return ix;
 }
-
-// Runs body(v) for v in [0, n) in rounds, reporting progress between rounds on
-// the calling thread; sequentially when `parallel` is false.
-template <class Fn>
-void rounds(node_t n, bool parallel, const ProgressFn& progress, std::string_view stage, Fn&& body) {
-  constexpr int kRounds = 64;
-  const node_t step = std::max<node_t>(1, static_cast<node_t>((static_cast<std::int64_t>(n) + kRounds - 1) / kRounds));
-  for (node_t b = 0; b < n; b += step) {
-    const node_t e = static_cast<node_t>(std::min<std::int64_t>(n, static_cast<std::int64_t>(b) + step));
-    if (parallel)
-      tbb::parallel_for(tbb::blocked_range<node_t>(b, e, 1), [&](const tbb::blocked_range<node_t>& r) {
-        for (node_t v = r.begin(); v != r.end(); ++v) body(v);
-      });
-    else
-      for (node_t v = b; v < e; ++v) body(v);
-    report(progress, stage, static_cast<std::uint64_t>(e), static_cast<std::uint64_t>(n));
-  }
-}
-
-constexpr std::uint64_t c2(std::uint64_t x) { return x < 2 ? 0 : x * (x - 1) / 2; }
-constexpr std::uint64_t c3(std::uint64_t x) { return x < 3 ? 0 : x * (x - 1) * (x - 2) / 6; }
-
 // Triangles through each arc (merge of the two sorted rows).
 std::vector<std::uint32_t> arc_triangles(const Simple& s, bool parallel, const ProgressFn& progress) {
   std::vector<std::uint32_t> tri(s.tgt.size(), 0);
@@ -357,29 +296,6 @@ std::vector<std::uint32_t> arc_triangles(const Simple& s, bool parallel, const P
   });
   return tri;
 }
-
-// Per-thread scratch of the 4-node counters: common-neighbour counts and marks.
-struct Scratch4 {
-  std::vector<std::uint32_t> cnt;
-  std::vector<node_t> touched;
-  std::vector<std::uint8_t> mark;
-  std::vector<std::pair<node_t, edge_t>> common;  // (z, arc y→z)
-  std::vector<edge_t> common_x;                   // arc x→z of the same z
-  explicit Scratch4(node_t n) : cnt(n, 0), mark(n, 0) {}
-};
-
-// Solves N = C·O in place (C unit upper triangular in `order`).
-template <std::size_t K>
-void solve(std::array<std::uint64_t, K>& N, const std::array<std::array<std::uint64_t, K>, K>& C,
-           const std::vector<int>& order) {
-  for (int o : order) {
-    std::uint64_t v = N[o];
-    for (int o2 = 0; o2 < static_cast<int>(K); ++o2)
-      if (o2 != o && C[o][o2]) v -= C[o][o2] * N[o2];
-    N[o] = v;
-  }
-}
-
 // Common neighbours of x and y (arc a = x→y): fills sc.common with (z, arc y→z) and sc.common_x with arc x→z.
 void common_neighbours(const Simple& s, node_t x, node_t y, Scratch4& sc) {
   sc.common.clear();
@@ -408,207 +324,10 @@ std::uint64_t edges_among_common(const Simple& s, Scratch4& sc) {
   for (auto [z, a] : sc.common) sc.mark[z] = 0;
   return e2 / 2;
 }
+}  // namespace detail::orbits
 
-void count4(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, const EdgeIndex* ix) {
-  const Tables& T = tables();
-  const node_t n = s.n;
-  const auto tri = arc_triangles(s, parallel, opt.progress);
-  std::vector<std::uint64_t> t(n, 0), sdeg(n, 0);  // triangles at v; Σ_{z∈N(v)} (deg z − 1)
-  for (node_t v = 0; v < n; ++v) {
-    std::uint64_t a = 0, b = 0;
-    for (edge_t e = s.off[v]; e < s.off[v + 1]; ++e) {
-      a += tri[e];
-      b += static_cast<std::uint64_t>(s.deg(s.tgt[e]) - 1);
-    }
-    t[v] = a / 2;
-    sdeg[v] = b;
-  }
-  tbb::enumerable_thread_specific<Scratch4> scratch([n] { return Scratch4(n); });
-  // cnt[z] = |N(x) ∩ N(z)| for z ≠ x at distance ≤ 2.
-  const auto fill_common = [&](node_t x, Scratch4& sc) {
-    for (node_t y : s.nb(x))
-      for (node_t z : s.nb(y)) {
-        if (z == x) continue;
-        if (sc.cnt[z]++ == 0) sc.touched.push_back(z);
-      }
-  };
-  const auto clear_common = [](Scratch4& sc) {
-    for (node_t z : sc.touched) sc.cnt[z] = 0;
-    sc.touched.clear();
-  };
-
-  if (opt.per == Per::node) {
-    out.counts = CountMatrix::Zero(n, 15);
-    rounds(n, parallel, opt.progress, "orbits: count", [&](node_t x) {
-      Scratch4& sc = scratch.local();
-      const std::uint64_t d = static_cast<std::uint64_t>(s.deg(x));
-      if (d == 0) return;
-      std::array<std::uint64_t, 15> N{};
-      N[0] = d;
-      N[2] = c2(d);
-      N[3] = t[x];
-      N[7] = c3(d);
-      N[11] = d >= 2 ? t[x] * (d - 2) : 0;
-      std::uint64_t k4x3 = 0;
-      for (edge_t a = s.off[x]; a < s.off[x + 1]; ++a) {
-        const node_t y = s.tgt[a];
-        const std::uint64_t dy = static_cast<std::uint64_t>(s.deg(y)), ta = tri[a];
-        N[1] += dy - 1;
-        N[4] += sdeg[y] - (d - 1) - ta;
-        N[5] += (d - 1) * (dy - 1) - ta;
-        N[6] += c2(dy - 1);
-        N[9] += t[y] - ta;
-        N[10] += ta * (dy >= 2 ? dy - 2 : 0);
-        N[13] += c2(ta);
-        if (ta == 0) continue;
-        common_neighbours(s, x, y, sc);
-        for (auto [z, ayz] : sc.common)
-          if (z > y) N[12] += tri[ayz] - 1;
-        if (ta >= 2) k4x3 += edges_among_common(s, sc);
-      }
-      N[14] = k4x3 / 3;
-      fill_common(x, sc);
-      for (node_t z : sc.touched) N[8] += c2(sc.cnt[z]);
-      clear_common(sc);
-      solve(N, T.cn, T.node_order);
-      for (int o = 0; o < 15; ++o) out.counts(x, o) = N[o];
-    });
-    return;
-  }
-  const auto m = static_cast<Eigen::Index>(ix->edges.size());
-  out.counts = CountMatrix::Zero(m, 12);
-  rounds(n, parallel, opt.progress, "orbits: count", [&](node_t x) {
-    Scratch4& sc = scratch.local();
-    const std::uint64_t dx = static_cast<std::uint64_t>(s.deg(x));
-    bool filled = false;
-    for (edge_t a = s.off[x]; a < s.off[x + 1]; ++a) {
-      const node_t y = s.tgt[a];
-      if (y < x) continue;  // the edge belongs to its smaller end
-      if (!filled) {
-        fill_common(x, sc);
-        filled = true;
-      }
-      const std::uint64_t dy = static_cast<std::uint64_t>(s.deg(y)), ta = tri[a];
-      std::array<std::uint64_t, 12> N{};
-      N[0] = (dx - 1) + (dy - 1);
-      N[1] = ta;
-      N[2] = (sdeg[y] - (dx - 1) - ta) + (sdeg[x] - (dy - 1) - ta);
-      N[3] = (dx - 1) * (dy - 1) - ta;
-      N[4] = c2(dx - 1) + c2(dy - 1);
-      for (node_t z : s.nb(y))
-        if (z != x) N[5] += sc.cnt[z] - 1;
-      N[6] = (t[y] - ta) + (t[x] - ta);
-      N[8] = ta * ((dy - 2) + (dx - 2));
-      N[10] = c2(ta);
-      if (ta > 0) {
-        common_neighbours(s, x, y, sc);
-        for (std::size_t i = 0; i < sc.common.size(); ++i) {
-          const auto [z, ayz] = sc.common[i];
-          N[7] += static_cast<std::uint64_t>(s.deg(z)) - 2;
-          N[9] += (tri[ayz] - 1) + (tri[sc.common_x[i]] - 1);
-        }
-        if (ta >= 2) N[11] = edges_among_common(s, sc);
-      }
-      solve(N, T.ce, T.edge_order);
-      const auto row = static_cast<Eigen::Index>(ix->arc_row[a]);
-      for (int o = 0; o < 12; ++o) out.counts(row, o) = N[o];
-    }
-    if (filled) clear_common(sc);
-  });
-}
-
-// ---------------------------------------------------------------------------
-// 5-node engine: ESU over connected induced subsets of 2..5 nodes.
-struct ScratchEsu {
-  std::vector<std::uint8_t> bits;  // bits[u]: positions of the current subset adjacent to u
-  std::vector<std::uint8_t> in_sub;
-  std::array<std::vector<node_t>, 6> ext;
-  explicit ScratchEsu(node_t n) : bits(n, 0), in_sub(n, 0) {}
-};
-
-void count5(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, const EdgeIndex* ix) {
-  const Tables& T = tables();
-  const node_t n = s.n;
-  const bool edges = opt.per == Per::edge;
-  const int cols = num_orbits(5, opt.per);
-  out.counts = CountMatrix::Zero(edges ? static_cast<Eigen::Index>(ix->edges.size()) : n, cols);
-  std::uint64_t* data = out.counts.data();
-  const auto add = [&](std::int64_t row, int col) {
-    if (parallel)
-      std::atomic_ref<std::uint64_t>(data[row * cols + col]).fetch_add(1, std::memory_order_relaxed);
-    else
-      ++data[row * cols + col];
-  };
-  tbb::enumerable_thread_specific<ScratchEsu> scratch([n] { return ScratchEsu(n); });
-  // Pair bits of position p with the earlier positions set in `adj`.
-  std::array<std::array<int, 32>, 5> pairmask{};
-  for (int p = 0; p < 5; ++p)
-    for (int a = 0; a < 32; ++a)
-      for (int q = 0; q < p; ++q)
-        if (a >> q & 1) pairmask[p][a] |= 1 << pbit(q, p);
-
-  rounds(n, parallel, opt.progress, "orbits: count", [&](node_t root) {
-    ScratchEsu& sc = scratch.local();
-    std::array<node_t, 5> sub{};
-    std::array<std::array<std::int64_t, 5>, 5> erow{};  // erow[q][p]: edge row of positions q < p
-    const auto place = [&](node_t w, int p) {
-      sub[p] = w;
-      sc.in_sub[w] = 1;
-      const auto r = s.nb(w);
-      for (std::size_t i = 0; i < r.size(); ++i) {
-        const node_t u = r[i];
-        if (edges && sc.in_sub[u])
-          for (int q = 0; q < p; ++q)
-            if (sub[q] == u) erow[q][p] = ix->arc_row[s.off[w] + static_cast<edge_t>(i)];
-        sc.bits[u] |= static_cast<std::uint8_t>(1u << p);
-      }
-    };
-    const auto unplace = [&](node_t w, int p) {
-      sc.in_sub[w] = 0;
-      for (node_t u : s.nb(w)) sc.bits[u] &= static_cast<std::uint8_t>(~(1u << p));
-    };
-    const auto record = [&](int k, int mask) {
-      if (!edges) {
-        const auto& no = T.node_orbit[k][mask];
-        for (int p = 0; p < k; ++p) add(sub[p], no[p]);
-      } else {
-        const auto& eo = T.edge_orbit[k][mask];
-        for (int p = 1; p < k; ++p)
-          for (int q = 0; q < p; ++q) {
-            const int o = eo[pbit(q, p)];
-            if (o >= 0) add(erow[q][p], o);
-          }
-      }
-    };
-    // extend: subset of `size` nodes with mask; candidates in sc.ext[size].
-    const auto extend = [&](auto&& self, int size, int mask) -> void {
-      if (size >= 2) record(size, mask);
-      if (size == 5) return;
-      auto& ext = sc.ext[size];
-      while (!ext.empty()) {
-        const node_t w = ext.back();
-        ext.pop_back();
-        if (size + 1 < 5) {  // ESU: remaining candidates + exclusive neighbours of w
-          auto& next = sc.ext[size + 1];
-          next.assign(ext.begin(), ext.end());
-          for (node_t u : s.nb(w))
-            if (u > root && !sc.in_sub[u] && sc.bits[u] == 0) next.push_back(u);
-        }
-        const int nmask = mask | pairmask[size][sc.bits[w] & ((1 << size) - 1)];
-        place(w, size);
-        self(self, size + 1, nmask);
-        unplace(w, size);
-      }
-    };
-    sc.ext[1].clear();
-    for (node_t u : s.nb(root))
-      if (u > root) sc.ext[1].push_back(u);
-    if (sc.ext[1].empty()) return;
-    place(root, 0);
-    extend(extend, 1, 0);
-    unplace(root, 0);
-  });
-}
+namespace {
+using namespace detail::orbits;
 
 OrbitCounts count_one(const Graph& g, const OrbitOptions& opt, bool parallel) {
   const int cols = num_orbits(opt.max_size, opt.per);
