@@ -1,30 +1,40 @@
-// 5-node graphlet orbit counts (see orbits.hpp, orbits_detail.hpp): ESU
-// enumeration of connected induced subsets of 2..5 nodes (Wernicke 2006),
-// each looked up in the graphlet tables.
+// 5-node graphlet orbit counts (see orbits.hpp, orbits_detail.hpp).
+//  * Node mode: combinatorial (count5_comb below): the 4-node counts, the
+//    4-node copies that some orbit's equation needs, and a triangular linear
+//    system derived from the graphlet tables at start-up.
+//  * Edge mode, and the reference path for the tests: ESU enumeration of the
+//    connected induced subsets of 2..5 nodes (Wernicke 2006), each looked up
+//    in the graphlet tables (count5_enum).
 #include <sprig/embed/orbits.hpp>
 
 #include <algorithm>
 #include <array>
-#include <cstdint>
 #include <atomic>
+#include <bit>
+#include <cstdint>
+#include <numeric>
+#include <utility>
 #include <vector>
 
 #include <tbb/enumerable_thread_specific.h>
 
 #include <sprig/embed/orbits_detail.hpp>
+#include <sprig/graph/error.hpp>
 
 namespace sprig::detail::orbits {
 
 // ---------------------------------------------------------------------------
 // 5-node engine: ESU over connected induced subsets of 2..5 nodes.
+namespace {
 struct ScratchEsu {
   std::vector<std::uint8_t> bits;  // bits[u]: positions of the current subset adjacent to u
   std::vector<std::uint8_t> in_sub;
   std::array<std::vector<node_t>, 6> ext;
   explicit ScratchEsu(node_t n) : bits(n, 0), in_sub(n, 0) {}
 };
+}  // namespace
 
-void count5(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, const EdgeIndex* ix) {
+void count5_enum(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, const EdgeIndex* ix) {
   const Tables& T = tables();
   const node_t n = s.n;
   const bool edges = opt.per == Per::edge;
@@ -106,6 +116,418 @@ void count5(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts
     extend(extend, 1, 0);
     unplace(root, 0);
   });
+}
+
+
+// ---------------------------------------------------------------------------
+// 5-node node orbits, combinatorially (the scheme of ORCA, Hočevar & Demšar
+// 2014, with the equations derived here from the graphlet tables).
+//
+// For a node x, a "type" t is (p, R): a 4-node graphlet in which x sits in
+// 4-node orbit p (canonical labelling kCanon[p], x at position 0) and a
+// non-empty set R of its positions. Its value is
+//   F_t[x] = Σ over labelled induced copies φ of the type's 4-node graphlet
+//            with φ(x-position) = x  of  |{w ∉ φ(S) : w adjacent to all φ(R)}|,
+// i.e. each copy extended by a fifth node that is adjacent to at least R.
+// Every such (copy, w) spans a connected 5-node set in which x has some
+// 5-node orbit O', so F_t[x] = Σ_O' C[t][O'] · orbit_O'[x], where C[t][O'] is
+// the number of (w, φ) decompositions of the graphlet of O' (x fixed at a
+// position of O'). One type is chosen per 5-node orbit O by deleting a node w
+// of O's graphlet (R = the neighbours of w): then C[t][O'] ≠ 0 only for O' = O
+// or for graphlets with more edges, so the system is triangular in edge count
+// and solved densest first with exact divisions. C is computed at start-up by
+// trying every decomposition, and the triangularity is checked there.
+//
+// Among the deletions available for O, the one with the cheapest evaluation
+// is chosen: R = {x} needs no enumeration at all (F = orbit_p[x] · (deg x −
+// const), from the 4-node counts); |R| = 1 or R = {x, r} costs O(1) per copy
+// (degree, or |N(x) ∩ N(r)| from a per-x array); larger R intersect rows.
+// Only the 4-node orbits some chosen type needs are enumerated, each copy once
+// (from x, with fixed tie-breaking).
+namespace {
+
+constexpr int kEdges4[15][7][2] = {
+    {}, {}, {}, {},
+    {{0, 1}, {1, 2}, {2, 3}, {-1, -1}},                                  // 4: path, x an end
+    {{0, 1}, {0, 2}, {2, 3}, {-1, -1}},                                  // 5: path, x inner
+    {{0, 1}, {1, 2}, {1, 3}, {-1, -1}},                                  // 6: claw, x a leaf
+    {{0, 1}, {0, 2}, {0, 3}, {-1, -1}},                                  // 7: claw, x the centre
+    {{0, 1}, {0, 2}, {1, 3}, {2, 3}, {-1, -1}},                          // 8: cycle
+    {{0, 1}, {1, 2}, {1, 3}, {2, 3}, {-1, -1}},                          // 9: paw, x the pendant
+    {{0, 1}, {0, 2}, {1, 2}, {1, 3}, {-1, -1}},                          // 10: paw, x in the triangle, degree 2
+    {{0, 1}, {0, 2}, {0, 3}, {1, 2}, {-1, -1}},                          // 11: paw, x degree 3
+    {{0, 1}, {0, 2}, {1, 2}, {1, 3}, {2, 3}, {-1, -1}},                  // 12: diamond, x degree 2
+    {{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}, {-1, -1}},                  // 13: diamond, x degree 3
+    {{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}, {2, 3}, {-1, -1}},          // 14: K4
+};
+
+int canon_mask(int p) {
+  int m = 0;
+  for (int e = 0; e < 7 && kEdges4[p][e][0] >= 0; ++e) m |= 1 << pbit(kEdges4[p][e][0], kEdges4[p][e][1]);
+  return m;
+}
+
+bool has(int mask, int i, int j) { return mask >> pbit(i, j) & 1; }
+
+// One image of R in the canonical labelling: positions (bit 0 = x) and the
+// number of copy positions outside R adjacent to all of R (they are counted
+// by the row intersection but are not a fifth node).
+struct Image {
+  std::uint8_t rmask = 0;
+  std::uint8_t sub = 0;
+  std::uint8_t kind = 0;  // 0: R = {x}; 1: one node ≠ x (degree); 2: {x, r} (common count); 3: general
+  std::uint8_t r = 0;     // the position for kinds 1 and 2
+};
+
+struct Type {
+  int p = 0;
+  std::vector<Image> img;
+  bool closed = false;                                // every image is R = {x}
+  std::uint64_t diag = 0;                             // C[t][O]
+  std::vector<std::pair<int, std::uint64_t>> coef;    // (O', C[t][O']) for O' ≠ O
+};
+
+struct Plan5 {
+  std::array<Type, 73> type;                // index = 5-node orbit 15..72
+  std::vector<int> order;                   // solve order (densest graphlets first)
+  std::array<std::vector<int>, 15> by_p;    // orbits whose type enumerates copies of 4-node orbit p
+  std::array<int, 15> canon{};
+};
+
+constexpr int kOccWeight[15] = {0, 0, 0, 0, 50, 50, 100, 100, 5, 6, 6, 6, 3, 2, 1};
+
+Plan5 build_plan() {
+  const Tables& T = tables();
+  Plan5 P;
+  for (int p = 4; p < 15; ++p) {
+    P.canon[p] = canon_mask(p);
+    SPRIG_EXPECTS(T.node_orbit[4][P.canon[p]][0] == p, "orbits: canonical 4-node graphlet of orbit {} is wrong", p);
+  }
+  std::array<int, 30> mask5{}, nedges{};
+  for (int id = 9; id < 30; ++id) {
+    for (auto [a, b] : T.g[id].edges) mask5[id] |= 1 << pbit(a, b);
+    nedges[id] = static_cast<int>(T.g[id].edges.size());
+  }
+  std::array<int, 73> graphlet_of{}, pos_of{};
+  graphlet_of.fill(-1);
+  for (int id = 9; id < 30; ++id)
+    for (int q = 0; q < 5; ++q)
+      if (graphlet_of[T.g[id].node_orbit[q]] < 0) {
+        graphlet_of[T.g[id].node_orbit[q]] = id;
+        pos_of[T.g[id].node_orbit[q]] = q;
+      }
+  // Decompositions of graphlet H (x at q) by deleting w: the 4-node mask over
+  // the kept positions (in increasing order), x's index there, and R.
+  struct Del { int g4 = 0, px = 0, R = 0; };
+  const auto deletion = [&](int id, int q, int w) {
+    Del d;
+    std::array<int, 4> keep{};
+    int k = 0;
+    for (int i = 0; i < 5; ++i)
+      if (i != w) keep[k++] = i;
+    for (int i = 0; i < 4; ++i) {
+      if (keep[i] == q) d.px = i;
+      if (has(mask5[id], w, keep[i])) d.R |= 1 << i;
+      for (int j = i + 1; j < 4; ++j)
+        if (has(mask5[id], keep[i], keep[j])) d.g4 |= 1 << pbit(i, j);
+    }
+    return d;
+  };
+  for (int O = 15; O < 73; ++O) {
+    const int id = graphlet_of[O], q = pos_of[O];
+    SPRIG_EXPECTS(id >= 0, "orbits: orbit {} missing from the table", O);
+    long best_score = -1;
+    for (int w = 0; w < 5; ++w) {
+      if (w == q) continue;
+      const Del d = deletion(id, q, w);
+      if (!connected(4, d.g4)) continue;
+      const int p = T.node_orbit[4][d.g4][d.px];
+      Type t;
+      t.p = p;
+      std::array<int, 4> psi{};  // psi[i]: canonical position of kept index i
+      std::iota(psi.begin(), psi.end(), 0);
+      do {
+        if (psi[d.px] != 0) continue;
+        bool iso = true;
+        for (int i = 0; i < 4 && iso; ++i)
+          for (int j = i + 1; j < 4 && iso; ++j) iso = has(d.g4, i, j) == has(P.canon[p], psi[i], psi[j]);
+        if (!iso) continue;
+        Image im;
+        for (int i = 0; i < 4; ++i)
+          if (d.R >> i & 1) im.rmask |= static_cast<std::uint8_t>(1 << psi[i]);
+        for (int s = 0; s < 4; ++s) {
+          if (im.rmask >> s & 1) continue;
+          bool all = true;
+          for (int r = 0; r < 4; ++r)
+            if ((im.rmask >> r & 1) && !has(P.canon[p], s, r)) all = false;
+          im.sub += all;
+        }
+        const int pc = std::popcount(static_cast<unsigned>(im.rmask));
+        if (im.rmask == 1) {
+          im.kind = 0;
+        } else if (pc == 1) {
+          im.kind = 1;
+          im.r = static_cast<std::uint8_t>(std::countr_zero(static_cast<unsigned>(im.rmask)));
+        } else if (pc == 2 && (im.rmask & 1)) {
+          im.kind = 2;
+          im.r = static_cast<std::uint8_t>(std::countr_zero(static_cast<unsigned>(im.rmask & ~1u)));
+        } else {
+          im.kind = 3;
+        }
+        t.img.push_back(im);
+      } while (std::next_permutation(psi.begin(), psi.end()));
+      SPRIG_EXPECTS(!t.img.empty(), "orbits: no isomorphism for a deletion of orbit {}", O);
+      long look = 0;
+      for (const Image& im : t.img) look = std::max<long>(look, im.kind == 0 ? 0 : im.kind <= 2 ? 1 : 4 * std::popcount(static_cast<unsigned>(im.rmask)));
+      t.closed = look == 0;
+      const long score = t.closed ? 0 : kOccWeight[p] * look * static_cast<long>(t.img.size());
+      if (best_score >= 0 && score >= best_score) continue;
+      best_score = score;
+      // C[t][O'] for every 5-node orbit O' (x at one position of O').
+      std::array<std::uint64_t, 73> C{};
+      std::array<bool, 73> seen{};
+      for (int id2 = 9; id2 < 30; ++id2)
+        for (int q2 = 0; q2 < 5; ++q2) {
+          const int O2 = T.g[id2].node_orbit[q2];
+          if (seen[O2]) continue;
+          seen[O2] = true;
+          std::uint64_t c = 0;
+          for (int w2 = 0; w2 < 5; ++w2) {
+            if (w2 == q2) continue;
+            std::array<int, 4> keep{};
+            int k = 0;
+            for (int i = 0; i < 5; ++i)
+              if (i != w2) keep[k++] = i;
+            std::array<int, 4> beta{};  // beta[i]: kept slot of deletion index i
+            std::iota(beta.begin(), beta.end(), 0);
+            do {
+              if (keep[beta[d.px]] != q2) continue;
+              bool ok = true;
+              for (int i = 0; i < 4 && ok; ++i) {
+                if ((d.R >> i & 1) && !has(mask5[id2], w2, keep[beta[i]])) ok = false;
+                for (int j = i + 1; j < 4 && ok; ++j)
+                  ok = has(d.g4, i, j) == has(mask5[id2], keep[beta[i]], keep[beta[j]]);
+              }
+              c += ok;
+            } while (std::next_permutation(beta.begin(), beta.end()));
+          }
+          C[O2] = c;
+        }
+      t.diag = C[O];
+      SPRIG_EXPECTS(t.diag > 0, "orbits: zero diagonal for orbit {}", O);
+      for (int O2 = 15; O2 < 73; ++O2) {
+        if (O2 == O || C[O2] == 0) continue;
+        SPRIG_EXPECTS(nedges[graphlet_of[O2]] > nedges[id], "orbits: the system for orbit {} is not triangular", O);
+        t.coef.emplace_back(O2, C[O2]);
+      }
+      P.type[O] = std::move(t);
+    }
+    SPRIG_EXPECTS(best_score >= 0, "orbits: no decomposition for orbit {}", O);
+    if (!P.type[O].closed) P.by_p[P.type[O].p].push_back(O);
+  }
+  for (int O = 15; O < 73; ++O) P.order.push_back(O);
+  std::stable_sort(P.order.begin(), P.order.end(),
+                   [&](int a, int b) { return nedges[graphlet_of[a]] > nedges[graphlet_of[b]]; });
+  return P;
+}
+
+const Plan5& plan5() {
+  static const Plan5 p = build_plan();
+  return p;
+}
+
+// Per-thread scratch of the 5-node counter.
+struct Scratch5 {
+  std::vector<std::uint64_t> markx, marka;  // stamps: v ∈ N(x), v ∈ N(a)
+  std::vector<std::uint32_t> cnt;           // |N(x) ∩ N(v)|
+  std::vector<node_t> touched;              // v with cnt[v] > 0
+  std::vector<std::uint32_t> boff;          // bucket offsets (indexed through bidx)
+  std::vector<std::uint32_t> bidx;          // touched position of v
+  std::vector<node_t> bucket;               // common neighbours of x and each touched v ∉ N[x]
+  std::vector<node_t> ca;                   // N(x) ∩ N(a)
+  std::vector<node_t> la;                   // N(a) \ N[x]
+  std::uint64_t stamp = 0;
+  explicit Scratch5(node_t n) : markx(n, 0), marka(n, 0), cnt(n, 0), bidx(n, 0) {}
+};
+
+bool adjacent(const Simple& s, node_t u, node_t v) {
+  if (s.deg(u) > s.deg(v)) std::swap(u, v);
+  const auto r = s.nb(u);
+  return std::binary_search(r.begin(), r.end(), v);
+}
+
+}  // namespace
+
+void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out) {
+  const Plan5& P = plan5();
+  const node_t n = s.n;
+  OrbitCounts o4;
+  OrbitOptions opt4 = opt;
+  opt4.max_size = 4;
+  opt4.per = Per::node;
+  count4(s, opt4, parallel, o4, nullptr);
+  out.counts = CountMatrix::Zero(n, 73);
+  out.counts.leftCols(15) = o4.counts;
+  std::array<bool, 15> need{};
+  for (int p = 4; p < 15; ++p) need[p] = !P.by_p[p].empty();
+
+  tbb::enumerable_thread_specific<Scratch5> scratch([n] { return Scratch5(n); });
+  rounds(n, parallel, opt.progress, "orbits: count", [&](node_t x) {
+    const std::uint64_t d = static_cast<std::uint64_t>(s.deg(x));
+    if (d == 0) return;
+    Scratch5& sc = scratch.local();
+    std::array<std::uint64_t, 73> F{};
+    // Closed forms: R = {x}.
+    for (int O = 15; O < 73; ++O) {
+      const Type& t = P.type[O];
+      if (!t.closed) continue;
+      std::uint64_t per = 0;
+      for (const Image& im : t.img) per += d - im.sub;
+      F[O] = o4.counts(x, t.p) * per;
+    }
+    const std::uint64_t sx = ++sc.stamp;
+    for (node_t v : s.nb(x)) sc.markx[v] = sx;
+    const auto inx = [&](node_t v) { return sc.markx[v] == sx; };
+    // cnt[v] = |N(x) ∩ N(v)| for every v ≠ x within distance 2.
+    for (node_t a : s.nb(x))
+      for (node_t v : s.nb(a))
+        if (v != x && sc.cnt[v]++ == 0) sc.touched.push_back(v);
+
+    std::array<node_t, 4> nd{};
+    const auto look = [&](const Image& im) -> std::uint64_t {
+      switch (im.kind) {
+        case 1: return static_cast<std::uint64_t>(s.deg(nd[im.r])) - im.sub;
+        case 2: return static_cast<std::uint64_t>(sc.cnt[nd[im.r]]) - im.sub;
+        default: break;
+      }
+      // General: iterate the shortest row of R, test the others.
+      int best = -1;
+      for (int i = 0; i < 4; ++i)
+        if ((im.rmask >> i & 1) && (best < 0 || s.deg(nd[i]) < s.deg(nd[best]))) best = i;
+      std::uint64_t c = 0;
+      for (node_t u : s.nb(nd[best])) {
+        bool ok = true;
+        for (int i = 0; i < 4 && ok; ++i) {
+          if (i == best || !(im.rmask >> i & 1)) continue;
+          ok = i == 0 ? inx(u) : adjacent(s, u, nd[i]);
+        }
+        c += ok;
+      }
+      return c - im.sub;
+    };
+    const auto emit = [&](int p, node_t a, node_t b, node_t c) {
+      nd = {x, a, b, c};
+      for (int O : P.by_p[p]) {
+        std::uint64_t v = 0;
+        for (const Image& im : P.type[O].img) v += look(im);
+        F[O] += v;
+      }
+    };
+
+    if (need[8]) {
+      // Buckets: for each v ∉ N[x] at distance 2, its common neighbours with x.
+      std::uint32_t tot = 0;
+      sc.boff.clear();
+      for (std::size_t i = 0; i < sc.touched.size(); ++i) {
+        const node_t v = sc.touched[i];
+        sc.bidx[v] = static_cast<std::uint32_t>(i);
+        sc.boff.push_back(tot);
+        if (!inx(v)) tot += sc.cnt[v];
+      }
+      sc.boff.push_back(tot);
+      sc.bucket.resize(tot);
+      std::vector<std::uint32_t> fill(sc.boff.begin(), sc.boff.end() - 1);
+      for (node_t a : s.nb(x))
+        for (node_t v : s.nb(a))
+          if (v != x && !inx(v)) sc.bucket[fill[sc.bidx[v]]++] = a;
+      for (std::size_t i = 0; i < sc.touched.size(); ++i) {
+        const node_t c = sc.touched[i];
+        if (inx(c)) continue;
+        const std::uint32_t b0 = sc.boff[i], b1 = sc.boff[i + 1];
+        for (std::uint32_t u = b0; u < b1; ++u)
+          for (std::uint32_t w = u + 1; w < b1; ++w)
+            if (!adjacent(s, sc.bucket[u], sc.bucket[w])) emit(8, sc.bucket[u], sc.bucket[w], c);
+      }
+    }
+    if (need[7]) {
+      const auto r = s.nb(x);
+      for (std::size_t i = 0; i < r.size(); ++i)
+        for (std::size_t j = i + 1; j < r.size(); ++j) {
+          if (adjacent(s, r[i], r[j])) continue;
+          for (std::size_t k = j + 1; k < r.size(); ++k)
+            if (!adjacent(s, r[i], r[k]) && !adjacent(s, r[j], r[k])) emit(7, r[i], r[j], r[k]);
+        }
+    }
+    for (node_t a : s.nb(x)) {
+      const std::uint64_t sa = ++sc.stamp;
+      for (node_t v : s.nb(a)) sc.marka[v] = sa;
+      const auto ina = [&](node_t v) { return sc.marka[v] == sa; };
+      sc.ca.clear();
+      sc.la.clear();
+      for (node_t v : s.nb(a)) {
+        if (inx(v)) sc.ca.push_back(v);
+        else if (v != x) sc.la.push_back(v);
+      }
+      const auto& ca = sc.ca;
+      const auto& la = sc.la;
+      if (need[13] || need[14])
+        for (std::size_t i = 0; i < ca.size(); ++i)
+          for (std::size_t j = i + 1; j < ca.size(); ++j) {
+            if (adjacent(s, ca[i], ca[j])) {
+              if (need[14] && ca[i] > a) emit(14, a, ca[i], ca[j]);
+            } else if (need[13]) {
+              emit(13, a, ca[i], ca[j]);
+            }
+          }
+      for (node_t b : ca) {
+        if (need[12] && b > a)
+          for (node_t c : s.nb(b))
+            if (c != x && !inx(c) && ina(c)) emit(12, a, b, c);
+        if (need[11] && b > a)
+          for (node_t c : s.nb(x))
+            if (c != a && c != b && !ina(c) && !adjacent(s, b, c)) emit(11, a, b, c);
+        if (need[10])
+          for (node_t c : la)
+            if (!adjacent(s, b, c)) emit(10, a, b, c);
+      }
+      if (need[9])
+        for (node_t b : la)
+          for (node_t c : s.nb(b))
+            if (c > b && ina(c) && !inx(c) && c != x) emit(9, a, b, c);
+      if (need[6])
+        for (std::size_t i = 0; i < la.size(); ++i)
+          for (std::size_t j = i + 1; j < la.size(); ++j)
+            if (!adjacent(s, la[i], la[j])) emit(6, a, la[i], la[j]);
+      if (need[5])
+        for (node_t b : s.nb(x)) {
+          if (b == a || ina(b)) continue;
+          for (node_t c : s.nb(b))
+            if (c != x && !inx(c) && !ina(c)) emit(5, a, b, c);
+        }
+      if (need[4])
+        for (node_t b : la)
+          for (node_t c : s.nb(b))
+            if (c != a && c != x && !inx(c) && !ina(c)) emit(4, a, b, c);
+    }
+    for (node_t v : sc.touched) sc.cnt[v] = 0;
+    sc.touched.clear();
+
+    std::array<std::uint64_t, 73> orb{};
+    for (int O : P.order) {
+      const Type& t = P.type[O];
+      std::uint64_t v = F[O];
+      for (auto [O2, c] : t.coef) v -= c * orb[O2];
+      orb[O] = v / t.diag;
+    }
+    for (int O = 15; O < 73; ++O) out.counts(x, O) = orb[O];
+  });
+}
+
+void count5(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, const EdgeIndex* ix) {
+  if (opt.per == Per::node)
+    count5_comb(s, opt, parallel, out);
+  else
+    count5_enum(s, opt, parallel, out, ix);
 }
 
 }  // namespace sprig::detail::orbits

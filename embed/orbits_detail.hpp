@@ -135,4 +135,11 @@ void count4(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts
 /// 5-node counts (embed/orbits5.cpp): fills out.counts (ix: edge rows, used in edge mode).
 void count5(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, const EdgeIndex* ix);
 
+/// 5-node counts by ESU enumeration (embed/orbits5.cpp), node or edge mode:
+/// the edge-mode engine and the reference the combinatorial counter is tested against.
+void count5_enum(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, const EdgeIndex* ix);
+
+/// 5-node node orbits combinatorially (embed/orbits5.cpp): n × 73, columns 0–14 from count4.
+void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out);
+
 }  // namespace sprig::detail::orbits
