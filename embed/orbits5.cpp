@@ -175,8 +175,12 @@ bool has(int mask, int i, int j) { return mask >> pbit(i, j) & 1; }
 struct Image {
   std::uint8_t rmask = 0;
   std::uint8_t sub = 0;
-  std::uint8_t kind = 0;  // 0: R = {x}; 1: one node ≠ x (degree); 2: {x, r} (common count); 3: general
-  std::uint8_t r = 0;     // the position for kinds 1 and 2
+  // 0: R = {x}; 1: one node r ≠ x (degree); 2: {x, r} (|N(x) ∩ N(r)|); 3: general
+  // (intersect rows); 4: adjacent pair {r, r2} without x (triangles on the
+  // edge); 5: non-adjacent pair {a, r2} (a = position 1; |N(a) ∩ N(r2)|).
+  std::uint8_t kind = 0;
+  std::uint8_t r = 0, r2 = 0;
+  std::uint8_t mult = 1;  // images with this rmask (automorphisms of the copy)
 };
 
 struct Type {
@@ -237,6 +241,7 @@ Plan5 build_plan() {
     const int id = graphlet_of[O], q = pos_of[O];
     SPRIG_EXPECTS(id >= 0, "orbits: orbit {} missing from the table", O);
     long best_score = -1;
+    Del best_del;
     for (int w = 0; w < 5; ++w) {
       if (w == q) continue;
       const Del d = deletion(id, q, w);
@@ -271,18 +276,39 @@ Plan5 build_plan() {
         } else if (pc == 2 && (im.rmask & 1)) {
           im.kind = 2;
           im.r = static_cast<std::uint8_t>(std::countr_zero(static_cast<unsigned>(im.rmask & ~1u)));
+        } else if (pc == 2) {
+          im.r = static_cast<std::uint8_t>(std::countr_zero(static_cast<unsigned>(im.rmask)));
+          im.r2 = static_cast<std::uint8_t>(std::countr_zero(static_cast<unsigned>(im.rmask & ~(1u << im.r))));
+          if (has(P.canon[p], im.r, im.r2)) im.kind = 4;
+          else if (im.r == 1 && p != 7) im.kind = 5;
+          else im.kind = 3;
         } else {
           im.kind = 3;
         }
-        t.img.push_back(im);
+        bool merged = false;
+        for (Image& o : t.img)
+          if (o.rmask == im.rmask) {
+            ++o.mult;
+            merged = true;
+          }
+        if (!merged) t.img.push_back(im);
       } while (std::next_permutation(psi.begin(), psi.end()));
       SPRIG_EXPECTS(!t.img.empty(), "orbits: no isomorphism for a deletion of orbit {}", O);
       long look = 0;
-      for (const Image& im : t.img) look = std::max<long>(look, im.kind == 0 ? 0 : im.kind <= 2 ? 1 : 4 * std::popcount(static_cast<unsigned>(im.rmask)));
+      constexpr long kLook[6] = {0, 1, 1, 0, 2, 2};  // kind 3: 4 per row
+      for (const Image& im : t.img)
+        look += im.kind == 3 ? 4 * std::popcount(static_cast<unsigned>(im.rmask)) : kLook[im.kind];
       t.closed = look == 0;
-      const long score = t.closed ? 0 : kOccWeight[p] * look * static_cast<long>(t.img.size());
+      const long score = t.closed ? 0 : kOccWeight[p] * look;
       if (best_score >= 0 && score >= best_score) continue;
       best_score = score;
+      best_del = d;
+      P.type[O] = std::move(t);
+    }
+    SPRIG_EXPECTS(best_score >= 0, "orbits: no decomposition for orbit {}", O);
+    {
+      const Del d = best_del;
+      Type& t = P.type[O];
       // C[t][O'] for every 5-node orbit O' (x at one position of O').
       std::array<std::uint64_t, 73> C{};
       std::array<bool, 73> seen{};
@@ -320,9 +346,7 @@ Plan5 build_plan() {
         SPRIG_EXPECTS(nedges[graphlet_of[O2]] > nedges[id], "orbits: the system for orbit {} is not triangular", O);
         t.coef.emplace_back(O2, C[O2]);
       }
-      P.type[O] = std::move(t);
     }
-    SPRIG_EXPECTS(best_score >= 0, "orbits: no decomposition for orbit {}", O);
     if (!P.type[O].closed) P.by_p[P.type[O].p].push_back(O);
   }
   for (int O = 15; O < 73; ++O) P.order.push_back(O);
@@ -338,22 +362,31 @@ const Plan5& plan5() {
 
 // Per-thread scratch of the 5-node counter.
 struct Scratch5 {
-  std::vector<std::uint64_t> markx, marka;  // stamps: v ∈ N(x), v ∈ N(a)
-  std::vector<std::uint32_t> cnt;           // |N(x) ∩ N(v)|
-  std::vector<node_t> touched;              // v with cnt[v] > 0
-  std::vector<std::uint32_t> boff;          // bucket offsets (indexed through bidx)
-  std::vector<std::uint32_t> bidx;          // touched position of v
-  std::vector<node_t> bucket;               // common neighbours of x and each touched v ∉ N[x]
-  std::vector<node_t> ca;                   // N(x) ∩ N(a)
-  std::vector<node_t> la;                   // N(a) \ N[x]
+  std::vector<std::uint64_t> markx, marka, markb, markc;  // stamps: v ∈ N(x), N(a), N(b), N(c)
+  std::vector<std::uint32_t> cnt;                  // |N(x) ∩ N(v)|
+  std::vector<std::uint32_t> cnta;                 // |N(a) ∩ N(v)|
+  std::vector<node_t> touched, toucheda;           // v with cnt[v] > 0, cnta[v] > 0
+  std::vector<std::uint32_t> boff;                 // bucket offsets (by touched position)
+  std::vector<std::uint32_t> bidx;                 // touched position of v
+  std::vector<std::uint32_t> fill;
+  std::vector<node_t> bucket;                      // N(x) ∩ N(v) of each touched v ∉ N[x]
+  std::vector<node_t> ca, la;                      // N(x) ∩ N(a); N(a) \ N[x]
+  std::vector<std::uint32_t> ca_tri;               // |N(a) ∩ N(b)| of each b in ca
   std::uint64_t stamp = 0;
-  explicit Scratch5(node_t n) : markx(n, 0), marka(n, 0), cnt(n, 0), bidx(n, 0) {}
+  explicit Scratch5(node_t n) : markx(n, 0), marka(n, 0), markb(n, 0), markc(n, 0), cnt(n, 0), cnta(n, 0), bidx(n, 0) {}
 };
 
 bool adjacent(const Simple& s, node_t u, node_t v) {
   if (s.deg(u) > s.deg(v)) std::swap(u, v);
   const auto r = s.nb(u);
   return std::binary_search(r.begin(), r.end(), v);
+}
+
+// Arc u→v of an edge (binary search in the shorter row).
+edge_t arc_of(const Simple& s, node_t u, node_t v) {
+  if (s.deg(u) > s.deg(v)) std::swap(u, v);
+  const auto r = s.nb(u);
+  return s.off[u] + static_cast<edge_t>(std::lower_bound(r.begin(), r.end(), v) - r.begin());
 }
 
 }  // namespace
@@ -368,8 +401,42 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
   count4(s, opt4, parallel, o4, nullptr);
   out.counts = CountMatrix::Zero(n, 73);
   out.counts.leftCols(15) = o4.counts;
-  std::array<bool, 15> need{};
-  for (int p = 4; p < 15; ++p) need[p] = !P.by_p[p].empty();
+  const auto tri = arc_triangles(s, parallel, opt.progress);
+  std::vector<std::uint64_t> tv(n, 0);  // triangles at v
+  for (node_t v = 0; v < n; ++v) {
+    std::uint64_t a = 0;
+    for (edge_t e = s.off[v]; e < s.off[v + 1]; ++e) a += tri[e];
+    tv[v] = a / 2;
+  }
+  // Flattened (orbit, image) lists per 4-node orbit; which copies to enumerate;
+  // whether |N(a) ∩ N(·)| is needed; whether p = 5 / 6 depend on (x, a) only
+  // (then their copies are counted per (x, a), not enumerated).
+  struct Entry { int O; Image im; };
+  std::array<std::vector<Entry>, 15> ent;
+  std::array<bool, 15> need{}, per_a{};
+  bool need_cnta = false;
+  for (int p = 4; p < 15; ++p) {
+    per_a[p] = p == 5 || p == 6;
+    for (int O : P.by_p[p])
+      for (const Image& im : P.type[O].img) {
+        ent[p].push_back({O, im});
+        if (!((im.kind == 1 || im.kind == 2) && im.r == 1)) per_a[p] = false;
+      }
+    need[p] = !ent[p].empty();
+    if (!need[p]) per_a[p] = false;
+  }
+  for (int p = 4; p < 15; ++p)
+    if (need[p] && !per_a[p])
+      for (const Entry& e : ent[p]) need_cnta |= e.im.kind == 5;
+  // Path copies x–a–b–c summed per (a, b) when every quantity that involves
+  // c is deg c, |N(x) ∩ N(c)|, triangles on b–c or |N(a) ∩ N(c)|.
+  bool fast4 = true;
+  for (const Entry& e : ent[4]) {
+    const Image& im = e.im;
+    if (!(im.rmask & 8)) continue;
+    fast4 = fast4 && ((im.kind == 1 && im.r == 3) || (im.kind == 2 && im.r == 3) ||
+                      (im.kind == 4 && im.r == 2 && im.r2 == 3) || (im.kind == 5 && im.r2 == 3));
+  }
 
   tbb::enumerable_thread_specific<Scratch5> scratch([n] { return Scratch5(n); });
   rounds(n, parallel, opt.progress, "orbits: count", [&](node_t x) {
@@ -382,7 +449,7 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       const Type& t = P.type[O];
       if (!t.closed) continue;
       std::uint64_t per = 0;
-      for (const Image& im : t.img) per += d - im.sub;
+      for (const Image& im : t.img) per += im.mult * (d - im.sub);
       F[O] = o4.counts(x, t.p) * per;
     }
     const std::uint64_t sx = ++sc.stamp;
@@ -392,24 +459,39 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
     for (node_t a : s.nb(x))
       for (node_t v : s.nb(a))
         if (v != x && sc.cnt[v]++ == 0) sc.touched.push_back(v);
+    std::int64_t q = 0;  // Σ_{b ∈ N(x)} (deg b − 1 − |N(x) ∩ N(b)|)
+    for (node_t b : s.nb(x)) q += static_cast<std::int64_t>(s.deg(b)) - 1 - sc.cnt[b];
 
     std::array<node_t, 4> nd{};
+    // Stamps of the rows marked for positions 0..3 of the current copy (0: not marked).
+    std::array<std::uint64_t, 4> pst{sx, 0, 0, 0};
+    std::array<const std::uint64_t*, 4> pmark{sc.markx.data(), sc.marka.data(), sc.markb.data(), sc.markc.data()};
     const auto look = [&](const Image& im) -> std::uint64_t {
       switch (im.kind) {
         case 1: return static_cast<std::uint64_t>(s.deg(nd[im.r])) - im.sub;
         case 2: return static_cast<std::uint64_t>(sc.cnt[nd[im.r]]) - im.sub;
+        case 4: return static_cast<std::uint64_t>(tri[arc_of(s, nd[im.r], nd[im.r2])]) - im.sub;
+        case 5: return static_cast<std::uint64_t>(sc.cnta[nd[im.r2]]) - im.sub;
         default: break;
       }
-      // General: iterate the shortest row of R, test the others.
+      // General: iterate the shortest unmarked row of R (marked rows are
+      // tested in O(1)), test the others.
       int best = -1;
-      for (int i = 0; i < 4; ++i)
-        if ((im.rmask >> i & 1) && (best < 0 || s.deg(nd[i]) < s.deg(nd[best]))) best = i;
+      for (int i = 0; i < 4; ++i) {
+        if (!(im.rmask >> i & 1)) continue;
+        if (best < 0) {
+          best = i;
+          continue;
+        }
+        const bool mi = pst[i] != 0, mb = pst[best] != 0;
+        if ((mb && !mi) || (mb == mi && s.deg(nd[i]) < s.deg(nd[best]))) best = i;
+      }
       std::uint64_t c = 0;
       for (node_t u : s.nb(nd[best])) {
         bool ok = true;
         for (int i = 0; i < 4 && ok; ++i) {
           if (i == best || !(im.rmask >> i & 1)) continue;
-          ok = i == 0 ? inx(u) : adjacent(s, u, nd[i]);
+          ok = pst[i] ? pmark[i][u] == pst[i] : adjacent(s, u, nd[i]);
         }
         c += ok;
       }
@@ -417,11 +499,12 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
     };
     const auto emit = [&](int p, node_t a, node_t b, node_t c) {
       nd = {x, a, b, c};
-      for (int O : P.by_p[p]) {
-        std::uint64_t v = 0;
-        for (const Image& im : P.type[O].img) v += look(im);
-        F[O] += v;
-      }
+      for (const Entry& e : ent[p]) F[e.O] += e.im.mult * look(e.im);
+    };
+    // Copies of p counted per (x, a): `copies` of them, each with the same value.
+    const auto emit_per_a = [&](int p, node_t a, std::int64_t copies) {
+      nd = {x, a, a, a};
+      for (const Entry& e : ent[p]) F[e.O] += static_cast<std::uint64_t>(copies) * e.im.mult * look(e.im);
     };
 
     if (need[8]) {
@@ -436,18 +519,10 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       }
       sc.boff.push_back(tot);
       sc.bucket.resize(tot);
-      std::vector<std::uint32_t> fill(sc.boff.begin(), sc.boff.end() - 1);
+      sc.fill.assign(sc.boff.begin(), sc.boff.end() - 1);
       for (node_t a : s.nb(x))
         for (node_t v : s.nb(a))
-          if (v != x && !inx(v)) sc.bucket[fill[sc.bidx[v]]++] = a;
-      for (std::size_t i = 0; i < sc.touched.size(); ++i) {
-        const node_t c = sc.touched[i];
-        if (inx(c)) continue;
-        const std::uint32_t b0 = sc.boff[i], b1 = sc.boff[i + 1];
-        for (std::uint32_t u = b0; u < b1; ++u)
-          for (std::uint32_t w = u + 1; w < b1; ++w)
-            if (!adjacent(s, sc.bucket[u], sc.bucket[w])) emit(8, sc.bucket[u], sc.bucket[w], c);
-      }
+          if (v != x && !inx(v)) sc.bucket[sc.fill[sc.bidx[v]]++] = a;
     }
     if (need[7]) {
       const auto r = s.nb(x);
@@ -458,56 +533,148 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
             if (!adjacent(s, r[i], r[k]) && !adjacent(s, r[j], r[k])) emit(7, r[i], r[j], r[k]);
         }
     }
-    for (node_t a : s.nb(x)) {
+    for (edge_t xa = s.off[x]; xa < s.off[x + 1]; ++xa) {
+      const node_t a = s.tgt[xa];
       const std::uint64_t sa = ++sc.stamp;
       for (node_t v : s.nb(a)) sc.marka[v] = sa;
       const auto ina = [&](node_t v) { return sc.marka[v] == sa; };
+      pst[1] = sa;
       sc.ca.clear();
       sc.la.clear();
-      for (node_t v : s.nb(a)) {
-        if (inx(v)) sc.ca.push_back(v);
-        else if (v != x) sc.la.push_back(v);
+      sc.ca_tri.clear();
+      std::int64_t sum_ca = 0, sum_la = 0;  // Σ_{b∈ca} (deg b − 1 − cnt b − t_ab + 1); Σ_{c∈la} (cnt c − 1)
+      for (edge_t ab = s.off[a]; ab < s.off[a + 1]; ++ab) {
+        const node_t v = s.tgt[ab];
+        if (inx(v)) {
+          sc.ca.push_back(v);
+          sc.ca_tri.push_back(tri[ab]);
+          sum_ca += static_cast<std::int64_t>(s.deg(v)) - 1 - sc.cnt[v] - (static_cast<std::int64_t>(tri[ab]) - 1);
+        } else if (v != x) {
+          sc.la.push_back(v);
+          sum_la += static_cast<std::int64_t>(sc.cnt[v]) - 1;
+        }
       }
       const auto& ca = sc.ca;
       const auto& la = sc.la;
-      if (need[13] || need[14])
-        for (std::size_t i = 0; i < ca.size(); ++i)
-          for (std::size_t j = i + 1; j < ca.size(); ++j) {
-            if (adjacent(s, ca[i], ca[j])) {
-              if (need[14] && ca[i] > a) emit(14, a, ca[i], ca[j]);
-            } else if (need[13]) {
-              emit(13, a, ca[i], ca[j]);
-            }
+      if (need_cnta)
+        for (node_t b : s.nb(a))
+          for (node_t v : s.nb(b))
+            if (v != a && sc.cnta[v]++ == 0) sc.toucheda.push_back(v);
+      std::int64_t eca = 0;  // edges among ca (K4s through x–a)
+      for (std::size_t i = 0; i < ca.size(); ++i) {
+        const node_t b = ca[i];
+        const std::uint64_t sb = ++sc.stamp;
+        for (node_t v : s.nb(b)) sc.markb[v] = sb;
+        const auto inb = [&](node_t v) { return sc.markb[v] == sb; };
+        pst[2] = sb;
+        for (std::size_t j = i + 1; j < ca.size(); ++j) {
+          const node_t c = ca[j];
+          if (inb(c)) {
+            ++eca;
+            if (need[14] && b > a) emit(14, a, b, c);
+          } else if (need[13]) {
+            emit(13, a, b, c);
           }
-      for (node_t b : ca) {
+        }
         if (need[12] && b > a)
-          for (node_t c : s.nb(b))
-            if (c != x && !inx(c) && ina(c)) emit(12, a, b, c);
+          for (node_t c : la)
+            if (inb(c)) emit(12, a, b, c);
         if (need[11] && b > a)
           for (node_t c : s.nb(x))
-            if (c != a && c != b && !ina(c) && !adjacent(s, b, c)) emit(11, a, b, c);
+            if (c != a && c != b && !ina(c) && !inb(c)) emit(11, a, b, c);
         if (need[10])
           for (node_t c : la)
-            if (!adjacent(s, b, c)) emit(10, a, b, c);
+            if (!inb(c)) emit(10, a, b, c);
       }
+      pst[2] = 0;
       if (need[9])
-        for (node_t b : la)
+        for (node_t b : la) {
+          const std::uint64_t sb = ++sc.stamp;
+          for (node_t v : s.nb(b)) sc.markb[v] = sb;
+          pst[2] = sb;
           for (node_t c : s.nb(b))
             if (c > b && ina(c) && !inx(c) && c != x) emit(9, a, b, c);
-      if (need[6])
-        for (std::size_t i = 0; i < la.size(); ++i)
-          for (std::size_t j = i + 1; j < la.size(); ++j)
-            if (!adjacent(s, la[i], la[j])) emit(6, a, la[i], la[j]);
-      if (need[5])
-        for (node_t b : s.nb(x)) {
-          if (b == a || ina(b)) continue;
-          for (node_t c : s.nb(b))
-            if (c != x && !inx(c) && !ina(c)) emit(5, a, b, c);
         }
-      if (need[4])
+      pst[2] = 0;
+      if (need[8])
+        for (node_t c : la) {
+          const std::uint64_t s3 = ++sc.stamp;
+          for (node_t v : s.nb(c)) sc.markc[v] = s3;
+          pst[3] = s3;
+          const std::uint32_t i = sc.bidx[c];
+          for (std::uint32_t u = sc.boff[i]; u < sc.boff[i + 1]; ++u) {
+            const node_t b = sc.bucket[u];
+            if (b > a && !ina(b)) emit(8, a, b, c);
+          }
+        }
+      pst[3] = 0;
+      if (need[6]) {
+        if (per_a[6]) {
+          // Independent pairs in la: C(|la|, 2) − edges among N(a) \ N[x].
+          std::int64_t tri_ca = 0;
+          for (std::uint32_t t : sc.ca_tri) tri_ca += static_cast<std::int64_t>(t) - 1;
+          const auto nla = static_cast<std::int64_t>(la.size());
+          const std::int64_t ela = static_cast<std::int64_t>(tv[a]) - static_cast<std::int64_t>(ca.size()) - tri_ca + eca;
+          emit_per_a(6, a, nla * (nla - 1) / 2 - ela);
+        } else {
+          for (std::size_t i = 0; i < la.size(); ++i) {
+            const std::uint64_t sb = ++sc.stamp;
+            for (node_t v : s.nb(la[i])) sc.markb[v] = sb;
+            for (std::size_t j = i + 1; j < la.size(); ++j)
+              if (sc.markb[la[j]] != sb) emit(6, a, la[i], la[j]);
+          }
+        }
+      }
+      if (need[5]) {
+        if (per_a[5]) {
+          // Induced paths a–x–b–c: Σ_{b ∈ N(x) \ N[a]} |N(b) \ (N[x] ∪ N(a))|.
+          const std::int64_t copies = q - (static_cast<std::int64_t>(s.deg(a)) - 1 - sc.cnt[a]) - sum_ca - sum_la - 2 * eca;
+          emit_per_a(5, a, copies);
+        } else {
+          for (node_t b : s.nb(x)) {
+            if (b == a || ina(b)) continue;
+            for (node_t c : s.nb(b))
+              if (c != x && !inx(c) && !ina(c)) emit(5, a, b, c);
+          }
+        }
+      }
+      if (need[4] && fast4) {
+        // Induced paths x–a–b–c: per (a, b), the number of ends c and the sums
+        // over them of the few per-c quantities the equations use.
+        for (node_t b : la) {
+          std::uint64_t k = 0, sdeg = 0, stri = 0, scnt = 0, scna = 0;
+          for (edge_t bc = s.off[b]; bc < s.off[b + 1]; ++bc) {
+            const node_t c = s.tgt[bc];
+            if (c == a || c == x || inx(c) || ina(c)) continue;
+            ++k;
+            sdeg += static_cast<std::uint64_t>(s.deg(c));
+            stri += tri[bc];
+            scnt += sc.cnt[c];
+            scna += sc.cnta[c];
+          }
+          if (k == 0) continue;
+          nd = {x, a, b, b};
+          for (const Entry& e : ent[4]) {
+            const Image& im = e.im;
+            std::uint64_t v = 0;
+            if (!(im.rmask & 8)) v = k * look(im);
+            else if (im.kind == 1) v = sdeg - k * im.sub;
+            else if (im.kind == 2) v = scnt - k * im.sub;
+            else if (im.kind == 4) v = stri - k * im.sub;
+            else v = scna - k * im.sub;
+            F[e.O] += im.mult * v;
+          }
+        }
+      } else if (need[4]) {
         for (node_t b : la)
           for (node_t c : s.nb(b))
             if (c != a && c != x && !inx(c) && !ina(c)) emit(4, a, b, c);
+      }
+      pst[1] = 0;
+      if (need_cnta) {
+        for (node_t v : sc.toucheda) sc.cnta[v] = 0;
+        sc.toucheda.clear();
+      }
     }
     for (node_t v : sc.touched) sc.cnt[v] = 0;
     sc.touched.clear();
