@@ -372,8 +372,13 @@ struct Scratch5 {
   std::vector<node_t> bucket;                      // N(x) ∩ N(v) of each touched v ∉ N[x]
   std::vector<node_t> ca, la;                      // N(x) ∩ N(a); N(a) \ N[x]
   std::vector<std::uint32_t> ca_tri;               // |N(a) ∩ N(b)| of each b in ca
+  std::vector<std::uint32_t> cntca;                // |N(v) ∩ ca|
+  std::vector<node_t> touchedca;
+  // Row intersections of the current copy, candidates for the general lookup:
+  // N(a)∩N(b), N(x)∩N(a)∩N(b), N(x)∩N(b), N(a)∩N(c).
+  std::vector<node_t> lab, lxab, lxb, lac;
   std::uint64_t stamp = 0;
-  explicit Scratch5(node_t n) : markx(n, 0), marka(n, 0), markb(n, 0), markc(n, 0), cnt(n, 0), cnta(n, 0), bidx(n, 0) {}
+  explicit Scratch5(node_t n) : markx(n, 0), marka(n, 0), markb(n, 0), markc(n, 0), cnt(n, 0), cnta(n, 0), bidx(n, 0), cntca(n, 0) {}
 };
 
 bool adjacent(const Simple& s, node_t u, node_t v) {
@@ -428,6 +433,15 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
   for (int p = 4; p < 15; ++p)
     if (need[p] && !per_a[p])
       for (const Entry& e : ent[p]) need_cnta |= e.im.kind == 5;
+  // Paw copies (x, a, b, c ∈ la \ N(b)) summed per (a, b) when every quantity
+  // that involves c is deg c, |N(x) ∩ N(c)| or |N(b) ∩ N(c)|.
+  bool fast10 = need[10];
+  for (const Entry& e : ent[10]) {
+    const Image& im = e.im;
+    if (!(im.rmask & 8)) continue;
+    fast10 = fast10 && ((im.kind == 1 && im.r == 3) || (im.kind == 2 && im.r == 3) || im.rmask == 0b1100);
+  }
+  need_cnta |= fast10;
   // Path copies x–a–b–c summed per (a, b) when every quantity that involves
   // c is deg c, |N(x) ∩ N(c)|, triangles on b–c or |N(a) ∩ N(c)|.
   bool fast4 = true;
@@ -466,6 +480,10 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
     // Stamps of the rows marked for positions 0..3 of the current copy (0: not marked).
     std::array<std::uint64_t, 4> pst{sx, 0, 0, 0};
     std::array<const std::uint64_t*, 4> pmark{sc.markx.data(), sc.marka.data(), sc.markb.data(), sc.markc.data()};
+    // Which candidate lists are valid for the current copy: bit i set = the
+    // list's rows are those of positions i (lab 0b0110, lxab 0b0111, lxb
+    // 0b0101, lac 0b1010, ca 0b0011); a list is valid when all its bits are.
+    int lists = 0;
     const auto look = [&](const Image& im) -> std::uint64_t {
       switch (im.kind) {
         case 1: return static_cast<std::uint64_t>(s.deg(nd[im.r])) - im.sub;
@@ -474,23 +492,38 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
         case 5: return static_cast<std::uint64_t>(sc.cnta[nd[im.r2]]) - im.sub;
         default: break;
       }
-      // General: iterate the shortest unmarked row of R (marked rows are
-      // tested in O(1)), test the others.
-      int best = -1;
+      // General: iterate the shortest candidate list — a row of R, or an
+      // intersection of rows of R built by the loops — and test the members
+      // of R it does not cover (marked rows in O(1), others by binary search).
+      std::span<const node_t> cand;
+      int cover = 0;
       for (int i = 0; i < 4; ++i) {
         if (!(im.rmask >> i & 1)) continue;
-        if (best < 0) {
-          best = i;
-          continue;
+        const auto r = s.nb(nd[i]);
+        if (cover == 0 || r.size() < cand.size() || (r.size() == cand.size() && pst[i] == 0)) {
+          cand = r;
+          cover = 1 << i;
         }
-        const bool mi = pst[i] != 0, mb = pst[best] != 0;
-        if ((mb && !mi) || (mb == mi && s.deg(nd[i]) < s.deg(nd[best]))) best = i;
+      }
+      const auto consider = [&](int cm, const std::vector<node_t>& l) {
+        if ((lists & cm) == cm && (cm & ~im.rmask) == 0 && (cm >> 4) == 0 && l.size() < cand.size()) {
+          cand = l;
+          cover = cm;
+        }
+      };
+      if (lists) {
+        consider(0b0110, sc.lab);
+        consider(0b0111, sc.lxab);
+        consider(0b0101, sc.lxb);
+        consider(0b1010, sc.lac);
+        consider(0b0011, sc.ca);
       }
       std::uint64_t c = 0;
-      for (node_t u : s.nb(nd[best])) {
+      const int rest = im.rmask & ~cover;
+      for (node_t u : cand) {
         bool ok = true;
         for (int i = 0; i < 4 && ok; ++i) {
-          if (i == best || !(im.rmask >> i & 1)) continue;
+          if (!(rest >> i & 1)) continue;
           ok = pst[i] ? pmark[i][u] == pst[i] : adjacent(s, u, nd[i]);
         }
         c += ok;
@@ -556,6 +589,30 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       }
       const auto& ca = sc.ca;
       const auto& la = sc.la;
+      lists = 0b0011;
+      std::uint64_t sla_deg = 0, sla_cnt = 0;
+      if (fast10) {
+        for (node_t c : la) {
+          sla_deg += static_cast<std::uint64_t>(s.deg(c));
+          sla_cnt += sc.cnt[c];
+        }
+        for (node_t c : ca)
+          for (node_t v : s.nb(c))
+            if (sc.cntca[v]++ == 0) sc.touchedca.push_back(v);
+      }
+      // Marks N(b) and builds N(a)∩N(b), N(x)∩N(a)∩N(b), N(x)∩N(b).
+      const auto mark_b = [&](node_t b, std::uint64_t sb) {
+        sc.lab.clear();
+        sc.lxab.clear();
+        sc.lxb.clear();
+        for (node_t v : s.nb(b)) {
+          sc.markb[v] = sb;
+          const bool vx = inx(v), va = ina(v);
+          if (va) sc.lab.push_back(v);
+          if (vx) sc.lxb.push_back(v);
+          if (vx && va) sc.lxab.push_back(v);
+        }
+      };
       if (need_cnta)
         for (node_t b : s.nb(a))
           for (node_t v : s.nb(b))
@@ -564,9 +621,10 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       for (std::size_t i = 0; i < ca.size(); ++i) {
         const node_t b = ca[i];
         const std::uint64_t sb = ++sc.stamp;
-        for (node_t v : s.nb(b)) sc.markb[v] = sb;
+        mark_b(b, sb);
         const auto inb = [&](node_t v) { return sc.markb[v] == sb; };
         pst[2] = sb;
+        lists = 0b0111;
         for (std::size_t j = i + 1; j < ca.size(); ++j) {
           const node_t c = ca[j];
           if (inb(c)) {
@@ -582,25 +640,66 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
         if (need[11] && b > a)
           for (node_t c : s.nb(x))
             if (c != a && c != b && !ina(c) && !inb(c)) emit(11, a, b, c);
-        if (need[10])
+        if (need[10] && fast10) {
+          // Ends c ∈ la \ N(b): totals over la minus the part in N(b).
+          std::uint64_t m = 0, sdeg = 0, scnt = 0, stri = 0, sg = 0;
+          for (edge_t bu = s.off[b]; bu < s.off[b + 1]; ++bu) {
+            const node_t u = s.tgt[bu];
+            if (u == a) {
+              sg += la.size();
+              continue;
+            }
+            if (u == x) continue;
+            // |N(u) ∩ la| = |N(u) ∩ N(a)| − |N(u) ∩ ca| − [u ∈ N(x)]
+            sg += sc.cnta[u] - sc.cntca[u] - (inx(u) ? 1u : 0u);
+            if (ina(u) && !inx(u)) {
+              ++m;
+              sdeg += static_cast<std::uint64_t>(s.deg(u));
+              scnt += sc.cnt[u];
+              stri += tri[bu];
+            }
+          }
+          const std::uint64_t k = la.size() - m;
+          if (k > 0) {
+            nd = {x, a, b, b};
+            for (const Entry& e : ent[10]) {
+              const Image& im = e.im;
+              std::uint64_t v = 0;
+              if (!(im.rmask & 8)) v = k * look(im);
+              else if (im.kind == 1) v = (sla_deg - sdeg) - k * im.sub;
+              else if (im.kind == 2) v = (sla_cnt - scnt) - k * im.sub;
+              else v = (sg - stri) - k * im.sub;
+              F[e.O] += im.mult * v;
+            }
+          }
+        } else if (need[10]) {
           for (node_t c : la)
             if (!inb(c)) emit(10, a, b, c);
+        }
       }
       pst[2] = 0;
+      lists = 0b0011;
       if (need[9])
         for (node_t b : la) {
           const std::uint64_t sb = ++sc.stamp;
-          for (node_t v : s.nb(b)) sc.markb[v] = sb;
+          mark_b(b, sb);
           pst[2] = sb;
+          lists = 0b0111;
           for (node_t c : s.nb(b))
             if (c > b && ina(c) && !inx(c) && c != x) emit(9, a, b, c);
         }
       pst[2] = 0;
+      lists = 0b0011;
       if (need[8])
         for (node_t c : la) {
           const std::uint64_t s3 = ++sc.stamp;
-          for (node_t v : s.nb(c)) sc.markc[v] = s3;
+          sc.lac.clear();
+          for (node_t v : s.nb(c)) {
+            sc.markc[v] = s3;
+            if (ina(v)) sc.lac.push_back(v);
+          }
           pst[3] = s3;
+          lists = 0b1011;
           const std::uint32_t i = sc.bidx[c];
           for (std::uint32_t u = sc.boff[i]; u < sc.boff[i + 1]; ++u) {
             const node_t b = sc.bucket[u];
@@ -608,6 +707,7 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
           }
         }
       pst[3] = 0;
+      lists = 0b0011;
       if (need[6]) {
         if (per_a[6]) {
           // Independent pairs in la: C(|la|, 2) − edges among N(a) \ N[x].
@@ -671,6 +771,9 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
             if (c != a && c != x && !inx(c) && !ina(c)) emit(4, a, b, c);
       }
       pst[1] = 0;
+      lists = 0;
+      for (node_t v : sc.touchedca) sc.cntca[v] = 0;
+      sc.touchedca.clear();
       if (need_cnta) {
         for (node_t v : sc.toucheda) sc.cnta[v] = 0;
         sc.toucheda.clear();
