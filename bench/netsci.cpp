@@ -11,6 +11,9 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <sstream>
@@ -45,6 +48,8 @@ double cpu_seconds() {
 struct NetsciBench {
   std::string measures = "triangles,clustering,kcore,components,pagerank,betweenness,louvain,leiden,powerlaw";
   node_t betweenness_sources = 0;  // 0: exact (all sources)
+  int louvain_rounds = 1;          // 1: one multilevel run, as igraph's community_multilevel
+  int powerlaw_samples = 0;        // bootstrap replicates of the p-value (igraph's p_precision p: ⌈0.25/p²⌉)
 };
 
 NetsciBench& no() {
@@ -83,6 +88,9 @@ void run() {
     std::iota(bsrc.begin(), bsrc.end(), node_t{0});
   }
   for (const auto& m : list) {
+    double quality = std::numeric_limits<double>::quiet_NaN();  // modularity of the last run (Louvain, Leiden)
+    double fit_alpha = std::numeric_limits<double>::quiet_NaN();  // power-law fit of the last run
+    std::int64_t fit_xmin = 0;
     std::function<std::string()> fn;  // returns a digest of the result for --verify
     auto digest = [](const auto& v) {
       std::string s;
@@ -101,11 +109,21 @@ void run() {
     };
     else if (m == "pagerank") fn = [&] { return digest(pagerank(g, {.tolerance = 1e-10}).rank); };
     else if (m == "betweenness") fn = [&] { return digest(betweenness(g, {.sources = bsrc})); };
-    else if (m == "louvain") fn = [&] { return digest(louvain(u, {.seed = o.seed}).membership); };
-    else if (m == "leiden") fn = [&] { return digest(leiden(u, {.seed = o.seed, .iterations = 2}).membership); };  // igraph's default n_iterations
+    else if (m == "louvain") fn = [&] {
+      const auto c = louvain(u, {.seed = o.seed, .max_rounds = no().louvain_rounds});
+      quality = c.modularity;
+      return digest(c.membership);
+    };
+    else if (m == "leiden") fn = [&] {
+      const auto c = leiden(u, {.seed = o.seed, .iterations = 2});  // igraph's default n_iterations
+      quality = c.modularity;
+      return digest(c.membership);
+    };
     else if (m == "powerlaw") fn = [&] {
       const auto d = degrees(g, DegreeMode::total);
-      const auto f = power_law_fit(d, {.compare_alternatives = false});
+      const auto f = power_law_fit(d, {.p_value_samples = no().powerlaw_samples, .compare_alternatives = false, .seed = o.seed});
+      fit_alpha = f.alpha;
+      fit_xmin = f.xmin;
       return digest(std::vector<double>{f.alpha, static_cast<double>(f.xmin)});
     };
     else throw InvalidArgument(fmt::format("netsci: unknown measure '{}'", m));
@@ -119,6 +137,11 @@ void run() {
     }
     nlohmann::ordered_json t = to_json(trial_stats(secs));
     t["cpu_median_s"] = trial_stats(cpu).median;  // user + system seconds, all threads (the machine is shared)
+    if (!std::isnan(quality)) t["modularity"] = quality;
+    if (!std::isnan(fit_alpha)) {
+      t["alpha"] = fit_alpha;
+      t["xmin"] = fit_xmin;
+    }
     if (o.verify) {
       const bool same = with_threads(1, fn) == out;
       t["verify_same_as_1_thread"] = same;
@@ -127,6 +150,8 @@ void run() {
     times[m] = t;
   }
   if (!bsrc.empty()) r["betweenness_sources"] = bsrc.size();
+  r["louvain_rounds"] = no().louvain_rounds;
+  r["powerlaw_samples"] = no().powerlaw_samples;
   r["time"] = times;
   r["peak_rss_bytes"] = peak_rss_bytes();
   emit(r);
@@ -138,6 +163,13 @@ void setup(CLI::App& app) {
   sub->add_option("--measures", no().measures, "comma-separated list")->capture_default_str();
   sub->add_option("--betweenness-sources", no().betweenness_sources, "betweenness from the first K nodes as sources (0: exact)")
       ->capture_default_str();
+  sub->add_option("--louvain-rounds", no().louvain_rounds,
+                  "Louvain rounds, each from the previous partition (1: plain Louvain, igraph's equal; library default 10)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  sub->add_option("--powerlaw-samples", no().powerlaw_samples, "bootstrap replicates of the power-law p-value (0: none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   on_run(sub, run);
 }
 

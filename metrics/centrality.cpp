@@ -212,6 +212,59 @@ std::vector<node_t> sample_sources(node_t n, node_t k, std::uint64_t seed) {
   return ids;
 }
 
+namespace {
+// Unweighted Brandes for a list of sources, adding each node's dependency to
+// `part`. Path counts are summed during the BFS itself (one scan of the
+// arcs), distances are 32-bit levels, and the backward pass adds, per
+// successor w, the precomputed coef[w] = (1 + δ(w)) / σ(w) = 1/σ(w) + Σ coef
+// over w's successors — no division per arc. Two scans of each reached
+// node's arcs per source; the per-source work is the same sequence of
+// floating-point operations whoever runs it (deterministic).
+void brandes_unweighted(const Graph& g, std::span<const node_t> sources, std::vector<double>& part) {
+  const std::size_t N = static_cast<std::size_t>(g.num_nodes());
+  const auto offs = g.offsets();
+  const node_t* tg = g.targets().data();
+  std::vector<std::int32_t> dist(N, -1);
+  std::vector<double> sigma(N, 0.0), coef(N, 0.0);
+  std::vector<node_t> order;
+  order.reserve(N);
+  for (const node_t s : sources) {
+    order.clear();
+    order.push_back(s);
+    dist[s] = 0;
+    sigma[s] = 1;
+    for (std::size_t i = 0; i < order.size(); ++i) {  // BFS, path counts in level order
+      const node_t v = order[i];
+      const std::int32_t dv1 = dist[v] + 1;
+      const double sv = sigma[v];
+      for (edge_t k = offs[v], ke = offs[v + 1]; k < ke; ++k) {
+        const node_t w = tg[k];
+        const std::int32_t dw = dist[w];
+        if (dw < 0) {
+          dist[w] = dv1;
+          sigma[w] = sv;
+          order.push_back(w);
+        } else if (dw == dv1) {
+          sigma[w] += sv;
+        }
+      }
+    }
+    for (std::size_t j = order.size(); j-- > 1;) {  // dependencies, farthest first (the source last, skipped)
+      const node_t v = order[j];
+      const std::int32_t dv1 = dist[v] + 1;
+      double acc = 0;
+      for (edge_t k = offs[v], ke = offs[v + 1]; k < ke; ++k) {
+        const node_t w = tg[k];
+        if (dist[w] == dv1) acc += coef[w];
+      }
+      coef[v] = 1.0 / sigma[v] + acc;
+      part[v] += sigma[v] * acc;
+    }
+    for (const node_t v : order) dist[v] = -1;
+  }
+}
+}  // namespace
+
 std::vector<double> betweenness(const Graph& g, const BetweennessOptions& opt) {
   const node_t n = g.num_nodes();
   const std::size_t N = static_cast<std::size_t>(n);
@@ -242,8 +295,12 @@ std::vector<double> betweenness(const Graph& g, const BetweennessOptions& opt) {
           for (std::size_t c = r.begin(); c != r.end(); ++c) {
             auto& part = partial[c - w0];
             part.assign(N, 0.0);
-            Sssp sp(N);
             const std::size_t b = c * chunk, e = std::min(S, b + chunk);
+            if (!weighted) {
+              brandes_unweighted(g, std::span<const node_t>(sources).subspan(b, e - b), part);
+              continue;
+            }
+            Sssp sp(N);
             for (std::size_t i = b; i < e; ++i) {
               const node_t s = sources[i];
               sp.run(g, s, weighted);
