@@ -1,6 +1,7 @@
 // sprig/gnn/lcm.cpp — see lcm.hpp.
 #include <sprig/gnn/lcm.hpp>
 
+#include <sprig/gnn/gemm.hpp>
 #include <sprig/gnn/layers.hpp>
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
@@ -42,34 +43,43 @@ void gates(const GruCell& c, const Matrix& x, const Matrix& h, Matrix& gi, Matri
 }
 
 // One GRU row from its gate pre-activations a = x·W_ih + b_ih, b = h·W_hh + b_hh (3F each).
-inline void gru_row(const float* a, const float* b, const float* hr, float* o, Eigen::Index F) {
-  for (Eigen::Index f = 0; f < F; ++f) {
-    const float rg = sigmoid(a[f] + b[f]);
-    const float z = sigmoid(a[F + f] + b[F + f]);
-    const float n = std::tanh(a[2 * F + f] + rg * b[2 * F + f]);
-    o[f] = (1.0f - z) * n + z * hr[f];
-  }
+using ArrMap = Eigen::Map<Eigen::ArrayXf>;
+using CArrMap = Eigen::Map<const Eigen::ArrayXf>;
+
+// o = GRU(x; h) for one row from its gate pre-activations gi = x·W_ih + b_ih and
+// gh = h·W_hh + b_hh (3F each, gates r|z|n). Eigen's vectorised logistic and
+// tanh (its float approximations); tmp holds 2F floats.
+inline void gru_point(const float* gi, const float* gh, const float* h, float* o, Eigen::Index F, float* tmp) {
+  ArrMap r(tmp, F), z(tmp + F, F);
+  r = (CArrMap(gi, F) + CArrMap(gh, F)).logistic();
+  z = (CArrMap(gi + F, F) + CArrMap(gh + F, F)).logistic();
+  ArrMap(o, F) = (1.0f - z) * (CArrMap(gi + 2 * F, F) + r * CArrMap(gh + 2 * F, F)).tanh() + z * CArrMap(h, F);
 }
 
-// Its backward for dL/dout = gr: gate gradients di (input side), dhh (hidden side), and the direct dL/dh term dd.
-inline void gru_row_backward(const float* a, const float* b, const float* hr, const float* gr, float* di, float* dhh,
-                             float* dd, Eigen::Index F) {
-  for (Eigen::Index f = 0; f < F; ++f) {
-    const float rg = sigmoid(a[f] + b[f]);
-    const float z = sigmoid(a[F + f] + b[F + f]);
-    const float n = std::tanh(a[2 * F + f] + rg * b[2 * F + f]);
-    const float dn = gr[f] * (1.0f - z);
-    const float dz = gr[f] * (hr[f] - n);
-    dd[f] = gr[f] * z;
-    const float dnp = dn * (1.0f - n * n);
-    const float drp = dnp * b[2 * F + f] * rg * (1.0f - rg);
-    const float dzp = dz * z * (1.0f - z);
-    di[f] = drp;
-    di[F + f] = dzp;
-    di[2 * F + f] = dnp;
-    dhh[f] = drp;
-    dhh[F + f] = dzp;
-    dhh[2 * F + f] = dnp * rg;
+// Backward of gru_point for dL/do = s·g: adds the gate gradients di (input
+// side, 3F) and dhh (hidden side, 3F) and the direct dL/dh term dd = s·g ⊙ z
+// into the outputs that are non-null. tmp holds 5F floats.
+inline void gru_point_backward(const float* gi, const float* gh, const float* h, const float* g, float s, float* di,
+                               float* dhh, float* dd, Eigen::Index F, float* tmp) {
+  ArrMap r(tmp, F), z(tmp + F, F), nn(tmp + 2 * F, F), gs(tmp + 3 * F, F), dnp(tmp + 4 * F, F);
+  r = (CArrMap(gi, F) + CArrMap(gh, F)).logistic();
+  z = (CArrMap(gi + F, F) + CArrMap(gh + F, F)).logistic();
+  const CArrMap hn(gh + 2 * F, F);
+  nn = (CArrMap(gi + 2 * F, F) + r * hn).tanh();
+  gs = s * CArrMap(g, F);
+  if (dd != nullptr) ArrMap(dd, F) += gs * z;
+  dnp = gs * (1.0f - z) * (1.0f - nn * nn);
+  nn = gs * (CArrMap(h, F) - nn) * z * (1.0f - z);  // now dL/d(z pre-activation)
+  z = dnp * hn * r * (1.0f - r);                     // now dL/d(r pre-activation)
+  if (di != nullptr) {
+    ArrMap(di, F) += z;
+    ArrMap(di + F, F) += nn;
+    ArrMap(di + 2 * F, F) += dnp;
+  }
+  if (dhh != nullptr) {
+    ArrMap(dhh, F) += z;
+    ArrMap(dhh + F, F) += nn;
+    ArrMap(dhh + 2 * F, F) += dnp * r;
   }
 }
 
@@ -96,8 +106,10 @@ Matrix gru_forward(const GruCell& c, const Matrix& x, const Matrix& h) {
   Matrix gi, gh;
   gates(c, x, h, gi, gh);
   Matrix out(x.rows(), F);
-  for_rows(x.rows(), [&](Eigen::Index r) {
-    gru_row(gi.data() + r * 3 * F, gh.data() + r * 3 * F, h.data() + r * F, out.data() + r * F, F);
+  parallel_chunks(static_cast<std::size_t>(x.rows()), kGrain, [&](std::size_t, std::size_t b, std::size_t e) {
+    std::vector<float> tmp(static_cast<std::size_t>(2 * F));
+    for (std::size_t r = b; r < e; ++r)
+      gru_point(gi.data() + r * 3 * F, gh.data() + r * 3 * F, h.data() + r * F, out.data() + r * F, F, tmp.data());
   });
   return out;
 }
@@ -108,10 +120,12 @@ void gru_backward(GruCell& c, const Matrix& x, const Matrix& h, const Matrix& g,
                 g.cols(), x.rows(), F);
   Matrix gi, gh;
   gates(c, x, h, gi, gh);
-  Matrix dgi(x.rows(), 3 * F), dgh(x.rows(), 3 * F), dhd(x.rows(), F);
-  for_rows(x.rows(), [&](Eigen::Index r) {
-    gru_row_backward(gi.data() + r * 3 * F, gh.data() + r * 3 * F, h.data() + r * F, g.data() + r * F,
-                     dgi.data() + r * 3 * F, dgh.data() + r * 3 * F, dhd.data() + r * F, F);
+  Matrix dgi = Matrix::Zero(x.rows(), 3 * F), dgh = Matrix::Zero(x.rows(), 3 * F), dhd = Matrix::Zero(x.rows(), F);
+  parallel_chunks(static_cast<std::size_t>(x.rows()), kGrain, [&](std::size_t, std::size_t b, std::size_t e) {
+    std::vector<float> tmp(static_cast<std::size_t>(5 * F));
+    for (std::size_t r = b; r < e; ++r)
+      gru_point_backward(gi.data() + r * 3 * F, gh.data() + r * 3 * F, h.data() + r * F, g.data() + r * F, 1.0f,
+                         dgi.data() + r * 3 * F, dgh.data() + r * 3 * F, dhd.data() + r * F, F, tmp.data());
   });
   dx = detail::matmul_nt(dgi, c.w_ih.value);
   dh = detail::matmul_nt(dgh, c.w_hh.value);
@@ -227,20 +241,82 @@ void lstm_step_backward(LstmCell& cell, const Matrix& x, const Matrix& h, const 
 
 // ---------------------------------------------------------------- LCM tree
 
+namespace {
+
+// [W_ih | W_hh] (F × 6F), its transpose and [b_ih | b_hh]: one GEMM projects an
+// operand through both sides of the GRU, which is what ⊕ needs of it (it is the
+// input of one of the two GRU evaluations and the hidden state of the other).
+struct PackedGru {
+  Matrix w, wt, b;
+  explicit PackedGru(const GruCell& c) {
+    const Eigen::Index F = c.features();
+    w.resize(F, 6 * F);
+    w.leftCols(3 * F) = c.w_ih.value;
+    w.rightCols(3 * F) = c.w_hh.value;
+    wt = w.transpose();
+    b.resize(1, 6 * F);
+    b.leftCols(3 * F) = c.b_ih.value;
+    b.rightCols(3 * F) = c.b_hh.value;
+  }
+};
+
+constexpr Eigen::Index kBlockPairs = 128;  // pairs (2 operand rows each) per GEMM block
+constexpr std::size_t kMaxRanges = 256;    // per-range partial weight gradients (fixed count, any thread count)
+
+// Grain of the fixed ranges over `count` items: at most kMaxRanges ranges, so the
+// per-range F × 6F gradient partials stay small; depends on count only.
+std::size_t range_grain(std::size_t count) {
+  return std::max<std::size_t>(static_cast<std::size_t>(kBlockPairs), (count + kMaxRanges - 1) / kMaxRanges);
+}
+
+// Adds the per-range partials in range order (deterministic) into the cell's gradients.
+void add_partials(GruCell& c, const std::vector<Matrix>& dw, const std::vector<Matrix>& db) {
+  const Eigen::Index F = c.features();
+  Matrix w = Matrix::Zero(F, 6 * F), b = Matrix::Zero(1, 6 * F);
+  for (std::size_t r = 0; r < dw.size(); ++r) {
+    if (dw[r].size() == 0) continue;
+    w += dw[r];
+    b += db[r];
+  }
+  c.w_ih.grad += w.leftCols(3 * F);
+  c.w_hh.grad += w.rightCols(3 * F);
+  c.b_ih.grad += b.leftCols(3 * F);
+  c.b_hh.grad += b.rightCols(3 * F);
+}
+
+// G = Z·W + b for the first `rows` rows (row-major, contiguous).
+void project(const PackedGru& pk, const float* z, Eigen::Index rows, Matrix& g) {
+  const Eigen::Index F = pk.w.rows();
+  detail::gemm(rows, 6 * F, F, z, F, 1, pk.w.data(), 6 * F, g.data(), 6 * F, false);
+  g.topRows(rows).rowwise() += pk.b.row(0);
+}
+
+// C (rows × F) += dG (rows × 6F) · Wᵀ.
+void back_project(const PackedGru& pk, const Matrix& dg, Eigen::Index rows, float* c) {
+  const Eigen::Index F = pk.w.rows();
+  detail::gemm(rows, F, 6 * F, dg.data(), 6 * F, 1, pk.wt.data(), F, c, F, true);
+}
+
+// dW (F × 6F) += Zᵀ (F × rows) · dG (rows × 6F), Z row-major rows × F read in place.
+void add_weight_grad(const float* z, const Matrix& dg, Eigen::Index rows, Matrix& dw) {
+  const Eigen::Index F = dw.rows();
+  detail::gemm(F, 6 * F, rows, z, 1, F, dg.data(), 6 * F, dw.data(), 6 * F, true);
+}
+
+// out = a ⊕ b from the projected rows ga, gb (6F: input side | hidden side) and the operands.
+inline void pair_point(const float* ga, const float* gb, const float* a, const float* b, float* out, Eigen::Index F,
+                       float* tmp) {
+  gru_point(ga, gb + 3 * F, b, tmp, F, tmp + F);      // GRU(a; b)
+  gru_point(gb, ga + 3 * F, a, out, F, tmp + F);      // GRU(b; a)
+  ArrMap(out, F) = 0.5f * (ArrMap(out, F) + ArrMap(tmp, F));
+}
+
+}  // namespace
+
 LcmAggregator::LcmAggregator(int features, const LcmOptions& opt, const std::string& name)
     : features_(features), opt_(opt), cell_(features, opt.seed, name + ".gru") {
   SPRIG_EXPECTS(opt.assoc_lambda >= 0, "lcm: assoc_lambda must be ≥ 0 (got {})", opt.assoc_lambda);
   SPRIG_EXPECTS(opt.assoc_triples >= 0, "lcm: assoc_triples must be ≥ 0 (got {})", opt.assoc_triples);
-}
-
-Matrix LcmAggregator::gather(std::size_t level, const std::vector<std::int64_t>& items, const Block& block,
-                             const Matrix& x) const {
-  Matrix out(static_cast<Eigen::Index>(items.size()), features_);
-  for_rows(out.rows(), [&](Eigen::Index r) {
-    if (level == 0) out.row(r) = x.row(block.targets[items[r]]);
-    else out.row(r) = levels_[level - 1].next.row(items[r]);
-  });
-  return out;
 }
 
 Matrix LcmAggregator::forward(const Block& block, const Matrix& x, const Context& ctx) {
@@ -249,6 +325,7 @@ Matrix LcmAggregator::forward(const Block& block, const Matrix& x, const Context
                 "lcm aggregator: features are {}x{}, expected num_src x {} = {}x{}", x.rows(), x.cols(), features_,
                 block.num_src, features_);
   const node_t n = block.num_dst;
+  const Eigen::Index F = features_;
   levels_.clear();
   final_kind_.assign(static_cast<std::size_t>(n), 0);
   final_level_.assign(static_cast<std::size_t>(n), 0);
@@ -267,6 +344,8 @@ Matrix LcmAggregator::forward(const Block& block, const Matrix& x, const Context
       count.push_back(d);
     }
   }
+  const PackedGru pk(cell_);
+  std::vector<float> ws;
   while (!active.empty()) {
     const std::size_t l = levels_.size();
     Level lv;
@@ -296,37 +375,56 @@ Matrix LcmAggregator::forward(const Block& block, const Matrix& x, const Context
         ncount.push_back(nc);
       }
     }
-    lv.next.resize(cursor, features_);
+    lv.next.resize(cursor, F);
+    const std::size_t P = lv.pair_to.size();
     if (l == 0) {
-      // Level 0 combines source rows, which many arcs share: the gate
-      // pre-activations are computed once per source row (2 GEMMs over num_src
-      // rows instead of 4 over the pairs), then each pair is pointwise.
-      Matrix gi, gh;
-      gates(cell_, x, x, gi, gh);
-      const Eigen::Index F = features_;
-      Matrix y2(static_cast<Eigen::Index>(lv.pair_to.size()), F);
-      for_rows(y2.rows(), [&](Eigen::Index p) {
-        const std::ptrdiff_t ja = block.targets[lv.left[p]], jb = block.targets[lv.right[p]];
-        float* o = lv.next.data() + lv.pair_to[p] * F;
-        float* o2 = y2.data() + p * F;
-        gru_row(gi.data() + ja * 3 * F, gh.data() + jb * 3 * F, x.data() + jb * F, o, F);   // GRU(a; b)
-        gru_row(gi.data() + jb * 3 * F, gh.data() + ja * 3 * F, x.data() + ja * F, o2, F);  // GRU(b; a)
-        for (Eigen::Index f = 0; f < F; ++f) o[f] = 0.5f * (o[f] + o2[f]);
+      // Level 0 combines source rows, which many arcs share: each source row is
+      // projected once (G0 = x·[W_ih | W_hh] + b, num_src × 6F, kept for the
+      // backward), then every pair is pointwise.
+      g0_.resize(block.num_src, 6 * F);
+      parallel_chunks(static_cast<std::size_t>(block.num_src), 512, [&](std::size_t, std::size_t b, std::size_t e) {
+        const auto r0 = static_cast<Eigen::Index>(b), rn = static_cast<Eigen::Index>(e - b);
+        detail::gemm(rn, 6 * F, F, x.data() + r0 * F, F, 1, pk.w.data(), 6 * F, g0_.data() + r0 * 6 * F, 6 * F, false);
+        g0_.middleRows(r0, rn).rowwise() += pk.b.row(0);
+      });
+      parallel_chunks(P, 1024, [&](std::size_t, std::size_t b, std::size_t e) {
+        std::vector<float> tmp(static_cast<std::size_t>(4 * F));
+        for (std::size_t p = b; p < e; ++p) {
+          const std::ptrdiff_t ja = block.targets[lv.left[p]], jb = block.targets[lv.right[p]];
+          pair_point(g0_.data() + ja * 6 * F, g0_.data() + jb * 6 * F, x.data() + ja * F, x.data() + jb * F,
+                     lv.next.data() + lv.pair_to[p] * F, F, tmp.data());
+        }
       });
     } else {
-      const Matrix a = gather(l, lv.left, block, x);
-      const Matrix b = gather(l, lv.right, block, x);
-      const Matrix y = lcm_combine(cell_, a, b);
-      for_rows(static_cast<Eigen::Index>(lv.pair_to.size()), [&](Eigen::Index p) { lv.next.row(lv.pair_to[p]) = y.row(p); });
+      // One GEMM per block of pairs over the stacked operands (2 rows per pair),
+      // then the pointwise GRUs; nothing per pair is kept for the backward.
+      const Matrix& prev = levels_[l - 1].next;
+      parallel_chunks(P, range_grain(P), [&](std::size_t, std::size_t b, std::size_t e) {
+        Matrix z(2 * kBlockPairs, F), g(2 * kBlockPairs, 6 * F);
+        std::vector<float> tmp(static_cast<std::size_t>(4 * F));
+        for (std::size_t s = b; s < e; s += kBlockPairs) {
+          const auto k = static_cast<Eigen::Index>(std::min<std::size_t>(kBlockPairs, e - s));
+          for (Eigen::Index i = 0; i < k; ++i) {
+            z.row(2 * i) = prev.row(lv.left[s + i]);
+            z.row(2 * i + 1) = prev.row(lv.right[s + i]);
+          }
+          project(pk, z.data(), 2 * k, g);
+          for (Eigen::Index i = 0; i < k; ++i)
+            pair_point(g.data() + 2 * i * 6 * F, g.data() + (2 * i + 1) * 6 * F, z.data() + 2 * i * F,
+                       z.data() + (2 * i + 1) * F, lv.next.data() + lv.pair_to[s + i] * F, F, tmp.data());
+        }
+      });
     }
-    const Matrix cv = gather(l, lv.carry_from, block, x);
-    for_rows(static_cast<Eigen::Index>(lv.carry_to.size()), [&](Eigen::Index k) { lv.next.row(lv.carry_to[k]) = cv.row(k); });
+    parallel_for<std::size_t>(0, lv.carry_to.size(), [&](std::size_t k) {
+      if (l == 0) lv.next.row(lv.carry_to[k]) = x.row(block.targets[lv.carry_from[k]]);
+      else lv.next.row(lv.carry_to[k]) = levels_[l - 1].next.row(lv.carry_from[k]);
+    }, 512);
     levels_.push_back(std::move(lv));
     active.swap(nactive);
     start.swap(nstart);
     count.swap(ncount);
   }
-  Matrix out(n, features_);
+  Matrix out(n, F);
   for_rows(n, [&](Eigen::Index i) {
     switch (final_kind_[i]) {
       case 0: out.row(i).setZero(); break;
@@ -359,7 +457,7 @@ Matrix LcmAggregator::forward(const Block& block, const Matrix& x, const Context
         tc_.push_back(block.targets[block.offsets[i] + r]);
       }
       const Eigen::Index T = static_cast<Eigen::Index>(ta_.size());
-      Matrix A(T, features_), B(T, features_), C(T, features_);
+      Matrix A(T, F), B(T, F), C(T, F);
       for (Eigen::Index k = 0; k < T; ++k) {
         A.row(k) = x.row(ta_[k]);
         B.row(k) = x.row(tb_[k]);
@@ -372,8 +470,12 @@ Matrix LcmAggregator::forward(const Block& block, const Matrix& x, const Context
   }
   depth_ = static_cast<int>(levels_.size());
   trained_ = ctx.training;
-  if (ctx.training) x_ = x;
-  else levels_.clear();
+  if (ctx.training) {
+    x_ = x;
+  } else {
+    levels_.clear();
+    g0_.resize(0, 0);
+  }
   return out;
 }
 
@@ -384,118 +486,158 @@ Matrix LcmAggregator::backward(const Block& block, const Matrix& grad_out) {
                 block.num_dst, features_, grad_out.rows(), grad_out.cols());
   const node_t n = block.num_dst;
   const std::size_t L = levels_.size();
-  // Gradients of each level's values: dv[l] for the values levels_[l−1].next (l ≥ 1).
+  const Eigen::Index F = features_;
+  const PackedGru pk(cell_);
+  // dv[l]: gradients of the values levels_[l−1].next (l ≥ 1), seeded by the rows that end there.
   std::vector<Matrix> dv(L + 1);
-  for (std::size_t l = 1; l <= L; ++l) dv[l] = Matrix::Zero(levels_[l - 1].next.rows(), features_);
+  for (std::size_t l = 1; l <= L; ++l) dv[l] = Matrix::Zero(levels_[l - 1].next.rows(), F);
   for (node_t i = 0; i < n; ++i)
     if (final_kind_[i] == 2) dv[final_level_[i]].row(final_index_[i]) += grad_out.row(i);
 
-  // Per arc of level 0: where its gradient lives (kind 0 none, 1 da row, 2 db row, 3 dv[1] row, 4 grad_out row).
+  // Levels L−1 … 1, batched like the forward: per block of pairs, re-project the
+  // operands (one GEMM), pointwise backward of both GRUs into the gate gradients
+  // dG (2 rows × 6F per pair), then dZ = dG·Wᵀ + the direct z ⊙ g terms, and the
+  // weight gradient Zᵀ·dG into a fixed per-range partial.
+  for (std::size_t l = L; l-- > 1;) {
+    const Level& lv = levels_[l];
+    const Matrix& prev = levels_[l - 1].next;
+    const Matrix& gnext = dv[l + 1];
+    Matrix& gcur = dv[l];
+    const std::size_t P = lv.pair_to.size();
+    const std::size_t grain = range_grain(P);
+    std::vector<Matrix> pw(num_chunks(P, grain)), pb(num_chunks(P, grain));
+    parallel_chunks(P, grain, [&](std::size_t c, std::size_t b, std::size_t e) {
+      Matrix z(2 * kBlockPairs, F), g(2 * kBlockPairs, 6 * F), dg(2 * kBlockPairs, 6 * F), dz(2 * kBlockPairs, F);
+      std::vector<float> tmp(static_cast<std::size_t>(6 * F));
+      pw[c] = Matrix::Zero(F, 6 * F);
+      pb[c] = Matrix::Zero(1, 6 * F);
+      for (std::size_t s = b; s < e; s += kBlockPairs) {
+        const auto k = static_cast<Eigen::Index>(std::min<std::size_t>(kBlockPairs, e - s));
+        for (Eigen::Index i = 0; i < k; ++i) {
+          z.row(2 * i) = prev.row(lv.left[s + i]);
+          z.row(2 * i + 1) = prev.row(lv.right[s + i]);
+        }
+        project(pk, z.data(), 2 * k, g);
+        dg.topRows(2 * k).setZero();
+        dz.topRows(2 * k).setZero();
+        for (Eigen::Index i = 0; i < k; ++i) {
+          const float* gy = gnext.data() + lv.pair_to[s + i] * F;
+          float* ga = g.data() + 2 * i * 6 * F;
+          float* gb = ga + 6 * F;
+          float* dga = dg.data() + 2 * i * 6 * F;
+          float* dgb = dga + 6 * F;
+          const float* a = z.data() + 2 * i * F;
+          const float* bb = a + F;
+          // GRU(a; b): a's input side, b's hidden side and direct term; GRU(b; a) mirrored.
+          gru_point_backward(ga, gb + 3 * F, bb, gy, 0.5f, dga, dgb + 3 * F, dz.data() + (2 * i + 1) * F, F, tmp.data());
+          gru_point_backward(gb, ga + 3 * F, a, gy, 0.5f, dgb, dga + 3 * F, dz.data() + 2 * i * F, F, tmp.data());
+        }
+        back_project(pk, dg, 2 * k, dz.data());
+        add_weight_grad(z.data(), dg, 2 * k, pw[c]);
+        pb[c] += dg.topRows(2 * k).colwise().sum();
+        // Every item of a level is the operand of exactly one pair or carried once: no write conflicts.
+        for (Eigen::Index i = 0; i < k; ++i) {
+          gcur.row(lv.left[s + i]) += dz.row(2 * i);
+          gcur.row(lv.right[s + i]) += dz.row(2 * i + 1);
+        }
+      }
+    });
+    add_partials(cell_, pw, pb);
+    parallel_for<std::size_t>(0, lv.carry_from.size(), [&](std::size_t k) {
+      gcur.row(lv.carry_from[k]) += gnext.row(lv.carry_to[k]);
+    }, 512);
+    dv[l + 1].resize(0, 0);
+    levels_[l].next.resize(0, 0);
+  }
+
+  // Level 0 and the rows with one neighbour: pull per source over the transpose.
+  // Each arc of source j knows its role (operand of a level-0 pair, carried, or
+  // a row's only neighbour); a pair's GRUs are re-evaluated pointwise from the
+  // stored per-source projections G0, adding j's gate gradients (its input side
+  // in GRU(j; partner), its hidden side in GRU(partner; j)) into dG0[j]; then
+  // dx = dG0·Wᵀ + direct terms and dW += xᵀ·dG0, per fixed block of sources.
   const edge_t m = block.num_arcs();
-  std::vector<std::int8_t> arc_kind(static_cast<std::size_t>(m), 0);
+  std::vector<std::int8_t> arc_kind(static_cast<std::size_t>(m), 0);  // 1 left, 2 right, 3 carried, 4 only neighbour
   std::vector<std::int64_t> arc_row(static_cast<std::size_t>(m), 0);
-  for (node_t i = 0; i < n; ++i)
+  parallel_for<node_t>(0, n, [&](node_t i) {
     if (final_kind_[i] == 1) {
       arc_kind[final_index_[i]] = 4;
       arc_row[final_index_[i]] = i;
     }
-  Matrix gi0, gh0, dgi1, dgh1, dgi2, dgh2, dd1, dd2;  // level 0, per pair
-  for (std::size_t l = L; l-- > 0;) {
-    const Level& lv = levels_[l];
-    const Eigen::Index P = static_cast<Eigen::Index>(lv.pair_to.size());
-    Matrix gy(P, features_);
-    for_rows(P, [&](Eigen::Index p) { gy.row(p) = dv[l + 1].row(lv.pair_to[p]); });
-    if (l == 0) {
-      // Pointwise backward of both orders per pair, against the per-source gates (see forward).
-      const Eigen::Index F = features_;
-      gates(cell_, x_, x_, gi0, gh0);
-      dgi1.resize(P, 3 * F), dgh1.resize(P, 3 * F), dgi2.resize(P, 3 * F), dgh2.resize(P, 3 * F);
-      dd1.resize(P, F), dd2.resize(P, F);
-      for_rows(P, [&](Eigen::Index p) {
-        const std::ptrdiff_t ja = block.targets[lv.left[p]], jb = block.targets[lv.right[p]];
-        // dL/d(each GRU output) = ½ dL/d(a ⊕ b): scale after, so the helpers read gy directly.
-        gru_row_backward(gi0.data() + ja * 3 * F, gh0.data() + jb * 3 * F, x_.data() + jb * F, gy.data() + p * F,
-                         dgi1.data() + p * 3 * F, dgh1.data() + p * 3 * F, dd1.data() + p * F, F);
-        gru_row_backward(gi0.data() + jb * 3 * F, gh0.data() + ja * 3 * F, x_.data() + ja * F, gy.data() + p * F,
-                         dgi2.data() + p * 3 * F, dgh2.data() + p * 3 * F, dd2.data() + p * F, F);
-      });
-      for (Eigen::Index p = 0; p < P; ++p) {
-        arc_kind[lv.left[p]] = 1;
-        arc_row[lv.left[p]] = p;
-        arc_kind[lv.right[p]] = 2;
-        arc_row[lv.right[p]] = p;
-      }
-      for (std::size_t k = 0; k < lv.carry_from.size(); ++k) {
-        arc_kind[lv.carry_from[k]] = 3;
-        arc_row[lv.carry_from[k]] = lv.carry_to[k];
-      }
-      continue;
-    }
-    const Matrix a = gather(l, lv.left, block, x_);
-    const Matrix b = gather(l, lv.right, block, x_);
-    Matrix da, db;
-    lcm_combine_backward(cell_, a, b, gy, da, db);
-    if (l >= 1) {
-      Matrix& d = dv[l];
-      // Every item of a level is the operand of exactly one pair or carried once: no write conflicts.
-      for_rows(P, [&](Eigen::Index p) {
-        d.row(lv.left[p]) += da.row(p);
-        d.row(lv.right[p]) += db.row(p);
-      });
-      for_rows(static_cast<Eigen::Index>(lv.carry_from.size()),
-               [&](Eigen::Index k) { d.row(lv.carry_from[k]) += dv[l + 1].row(lv.carry_to[k]); });
-    }
-    if (l + 1 <= L && l >= 1) dv[l + 1].resize(0, 0);
+  }, 4096);
+  static const Matrix kNoGrad;
+  const Matrix& dv1 = L > 0 ? dv[1] : kNoGrad;
+  if (L > 0) {
+    const Level& lv = levels_[0];
+    parallel_for<std::size_t>(0, lv.pair_to.size(), [&](std::size_t p) {
+      arc_kind[lv.left[p]] = 1;
+      arc_row[lv.left[p]] = static_cast<std::int64_t>(p);
+      arc_kind[lv.right[p]] = 2;
+      arc_row[lv.right[p]] = static_cast<std::int64_t>(p);
+    }, 4096);
+    parallel_for<std::size_t>(0, lv.carry_from.size(), [&](std::size_t k) {
+      arc_kind[lv.carry_from[k]] = 3;
+      arc_row[lv.carry_from[k]] = lv.carry_to[k];
+    }, 4096);
   }
-  // dx: pull over the transpose, each source adding the gradients of its arcs:
-  // gate gradients (dGI, dGH: 3F each, × ½ for the two orders) and direct ones.
   const Transposed& tr = tcache_.get(block);
-  const Eigen::Index F = features_;
-  Matrix dgi(block.num_src, 3 * F), dgh(block.num_src, 3 * F), dx(block.num_src, F);
-  for_rows(block.num_src, [&](Eigen::Index j) {
-    float* gi = dgi.data() + j * 3 * F;
-    float* gh = dgh.data() + j * 3 * F;
-    float* d = dx.data() + j * F;
-    std::fill(gi, gi + 3 * F, 0.0f);
-    std::fill(gh, gh + 3 * F, 0.0f);
-    std::fill(d, d + F, 0.0f);
-    auto acc = [](float* o, const float* v, Eigen::Index k, float s) {
-      for (Eigen::Index q = 0; q < k; ++q) o[q] += s * v[q];
-    };
-    for (edge_t k = tr.offsets[j]; k < tr.offsets[j + 1]; ++k) {
-      const edge_t a = tr.arcs[k];
-      const std::int64_t r = arc_row[a];
-      switch (arc_kind[a]) {
-        case 1:  // a, the input of GRU(a; b) and the hidden state of GRU(b; a)
-          acc(gi, dgi1.data() + r * 3 * F, 3 * F, 0.5f);
-          acc(gh, dgh2.data() + r * 3 * F, 3 * F, 0.5f);
-          acc(d, dd2.data() + r * F, F, 0.5f);
-          break;
-        case 2:  // b
-          acc(gi, dgi2.data() + r * 3 * F, 3 * F, 0.5f);
-          acc(gh, dgh1.data() + r * 3 * F, 3 * F, 0.5f);
-          acc(d, dd1.data() + r * F, F, 0.5f);
-          break;
-        case 3: acc(d, dv[1].data() + r * F, F, 1.0f); break;
-        case 4: acc(d, grad_out.data() + r * F, F, 1.0f); break;
-        default: break;
+  const std::size_t ns = static_cast<std::size_t>(block.num_src);
+  const std::size_t grain = range_grain(ns);
+  Matrix dx(block.num_src, F);
+  std::vector<Matrix> pw(num_chunks(ns, grain)), pb(num_chunks(ns, grain));
+  const Level* lv0 = L > 0 ? &levels_[0] : nullptr;
+  parallel_chunks(ns, grain, [&](std::size_t c, std::size_t b, std::size_t e) {
+    Matrix dg(kBlockPairs, 6 * F);
+    std::vector<float> tmp(static_cast<std::size_t>(6 * F));
+    if (lv0 != nullptr) {
+      pw[c] = Matrix::Zero(F, 6 * F);
+      pb[c] = Matrix::Zero(1, 6 * F);
+    }
+    for (std::size_t s = b; s < e; s += kBlockPairs) {
+      const auto k = static_cast<Eigen::Index>(std::min<std::size_t>(kBlockPairs, e - s));
+      dg.topRows(k).setZero();
+      dx.middleRows(static_cast<Eigen::Index>(s), k).setZero();
+      bool any_pair = false;
+      for (Eigen::Index i = 0; i < k; ++i) {
+        const auto j = static_cast<std::ptrdiff_t>(s) + i;
+        float* d = dx.data() + j * F;
+        for (edge_t t = tr.offsets[j]; t < tr.offsets[j + 1]; ++t) {
+          const edge_t a = tr.arcs[t];
+          const std::int64_t r = arc_row[a];
+          switch (arc_kind[a]) {
+            case 1:
+            case 2: {
+              const std::ptrdiff_t v = block.targets[arc_kind[a] == 1 ? lv0->right[r] : lv0->left[r]];
+              const float* gy = dv1.data() + lv0->pair_to[r] * F;
+              const float* gj = g0_.data() + j * 6 * F;
+              const float* gv = g0_.data() + v * 6 * F;
+              float* dgj = dg.data() + i * 6 * F;
+              gru_point_backward(gj, gv + 3 * F, x_.data() + v * F, gy, 0.5f, dgj, nullptr, nullptr, F, tmp.data());
+              gru_point_backward(gv, gj + 3 * F, x_.data() + j * F, gy, 0.5f, nullptr, dgj + 3 * F, d, F, tmp.data());
+              any_pair = true;
+              break;
+            }
+            case 3: ArrMap(d, F) += CArrMap(dv1.data() + r * F, F); break;
+            case 4: ArrMap(d, F) += CArrMap(grad_out.data() + r * F, F); break;
+            default: break;
+          }
+        }
+      }
+      if (any_pair) {
+        back_project(pk, dg, k, dx.data() + static_cast<Eigen::Index>(s) * F);
+        add_weight_grad(x_.data() + static_cast<Eigen::Index>(s) * F, dg, k, pw[c]);
+        pb[c] += dg.topRows(k).colwise().sum();
       }
     }
   });
-  if (L > 0) {
-    dx += detail::matmul_nt(dgi, cell_.w_ih.value);
-    dx += detail::matmul_nt(dgh, cell_.w_hh.value);
-    detail::add_matmul_tn(cell_.w_ih.grad, x_, dgi);
-    detail::add_matmul_tn(cell_.w_hh.grad, x_, dgh);
-    cell_.b_ih.grad += detail::column_sums(dgi);
-    cell_.b_hh.grad += detail::column_sums(dgh);
-  }
-  dgi1.resize(0, 0), dgh1.resize(0, 0), dgi2.resize(0, 0), dgh2.resize(0, 0), dd1.resize(0, 0), dd2.resize(0, 0);
-  gi0.resize(0, 0), gh0.resize(0, 0);
+  if (lv0 != nullptr) add_partials(cell_, pw, pb);
+  levels_.clear();
+  g0_.resize(0, 0);
+  dv.clear();
   // The associativity regulariser: d/dθ and d/dx of λ/T Σ ‖(a⊕b)⊕c − a⊕(b⊕c)‖².
   if (!ta_.empty()) {
     const Eigen::Index T = static_cast<Eigen::Index>(ta_.size());
-    Matrix A(T, features_), B(T, features_), C(T, features_);
+    Matrix A(T, F), B(T, F), C(T, F);
     for (Eigen::Index k = 0; k < T; ++k) {
       A.row(k) = x_.row(ta_[k]);
       B.row(k) = x_.row(tb_[k]);
@@ -516,9 +658,9 @@ Matrix LcmAggregator::backward(const Block& block, const Matrix& grad_out) {
       dx.row(tc_[k]) += dc1.row(k) + dc2.row(k);
     }
   }
+  trained_ = false;
   return dx;
 }
-
 // ---------------------------------------------------------------- sequential GRU
 
 GruSequenceAggregator::GruSequenceAggregator(int features, std::uint64_t seed, const std::string& name, bool lstm)

@@ -11,11 +11,18 @@
 // is carried up unchanged, so the depth is ⌈log₂ d⌉ and no padding value is ever
 // combined (a row's output depends on its own neighbours only). A row with one
 // neighbour outputs that neighbour's features; a row with none outputs 0.
-// Levels are batched across all rows: each level is two GEMMs over all its pairs
-// (parallel row chunks), not a loop per node; level 0, whose operands are source
-// rows shared by many arcs, computes the gate pre-activations once per source
-// row instead. Backward recomputes the gates of each level from its stored
-// operands and flows down the tree.
+// Levels are batched across all rows, never a loop per node with small products:
+// level 0, whose operands are source rows shared by many arcs, projects each
+// source row once (G0 = x·[W_ih | W_hh] + b, num_src × 6F: n·F² work instead of
+// m·F²) and then every pair is pointwise; each later level stacks its pairs'
+// operands in blocks of 128 pairs and projects them with one GEMM per block
+// (gnn/gemm.hpp: AVX2/FMA when the CPU has it), then the two GRUs pointwise
+// (Eigen's vectorised logistic/tanh). The backward is batched the same way: it
+// re-projects each block (nothing per pair is stored), forms the gate gradients
+// dG, and does dZ = dG·Wᵀ and dW += Zᵀ·dG as two more GEMMs; level 0 pulls per
+// source over the transposed block (each arc knows its pair), so dx and dW of
+// level 0 are again GEMMs over source rows. Weight gradients go to at most 256
+// fixed per-range partials added in range order (deterministic).
 // Optional associativity regulariser (the paper's): λ/T Σ ‖(a⊕b)⊕c − a⊕(b⊕c)‖²
 // over T triples of distinct neighbours of rows with ≥ 3 neighbours, drawn by
 // Philox keyed by (seed, step, triple); its gradient is added in backward and
@@ -26,8 +33,12 @@
 // random permutation per row (Philox keyed by (seed, row)); batched by step
 // across rows sorted by degree.
 //
-// Cost: LCM O(m · F²) (about 2(m − n) GRU evaluations); memory O(m · F) for the
-// tree's levels during training. Deterministic for any thread count.
+// Cost: LCM O(m · F²): every operand of a level ≥ 1 (Σ_i d_i − 1 or − 2 by parity, ≈ m − 1.5n, on a
+// graph with m arcs) is projected through the F × 6F matrix three times per
+// training step (forward, backward re-projection, dZ) plus once for dW, i.e.
+// ≈ 4 · 6F² multiply-adds each; level 0 costs O(n · F²) + O(m · F) pointwise.
+// Memory O(m · F) for the tree's levels plus num_src × 6F for G0 during training.
+// Deterministic for any thread count.
 #pragma once
 
 #include <sprig/gnn/matrix.hpp>
@@ -87,8 +98,6 @@ class LcmAggregator : public Module {
     std::vector<std::int64_t> carry_from, carry_to;
     Matrix next;  // values of the next level
   };
-  Matrix gather(std::size_t level, const std::vector<std::int64_t>& items, const Block& block, const Matrix& x) const;
-
   int features_;
   LcmOptions opt_;
   GruCell cell_;
@@ -98,6 +107,7 @@ class LcmAggregator : public Module {
   std::vector<std::int32_t> final_level_;
   std::vector<std::int64_t> final_index_;
   Matrix x_;
+  Matrix g0_;  // level 0: x·[W_ih | W_hh] + [b_ih | b_hh] per source row (num_src × 6F), forward to backward
   TransposeCache tcache_;
   // Regulariser triples (x rows) from the last training forward.
   std::vector<node_t> ta_, tb_, tc_;

@@ -27,7 +27,15 @@ trap 'rm -rf "$TMP"' EXIT
 SEEDS=${SEEDS:-"1 2 3 4 5"}
 
 mean() { $PY -c 'import sys; v=[float(x) for x in sys.argv[1:]]; print(f"{sum(v)/len(v):.4f}")' "$@"; }
-field() { $PY -c 'import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])[sys.argv[1]])' "$1"; }
+# The value of key $1 in the JSON on stdin: the whole text (sprig-bench pretty-prints) or its last line.
+field() { $PY -c '
+import json, sys
+t = sys.stdin.read().strip()
+try:
+    d = json.loads(t)
+except ValueError:
+    d = json.loads(t.splitlines()[-1])
+print(d[sys.argv[1]])' "$1"; }
 
 if [ "$MODE" = quality ]; then
   printf '%-10s %-5s %9s %9s %9s %8s\n' dataset model reference torch sprig sprig-ref
