@@ -219,11 +219,16 @@ double ks_distance(const double* b, const double* e, double alpha, double xmin, 
   return D;
 }
 
-Candidate fit_at(const std::vector<double>& xs, std::size_t pos, KsPoints mode) {
+// logx: ln of each xs value (computed once per search instead of once per candidate;
+// the same values, added in the same order, so the sums are unchanged).
+Candidate fit_at(const std::vector<double>& xs, std::size_t pos, KsPoints mode, const double* logx = nullptr) {
   const double* b = xs.data() + pos;
   const double* e = xs.data() + xs.size();
   double logsum = 0;
-  for (const double* p = b; p < e; ++p) logsum += std::log(*p);
+  if (logx)
+    for (std::size_t i = pos; i < xs.size(); ++i) logsum += logx[i];
+  else
+    for (const double* p = b; p < e; ++p) logsum += std::log(*p);
   const double xmin = *b;
   const double n = static_cast<double>(e - b);
   Candidate c;
@@ -234,11 +239,15 @@ Candidate fit_at(const std::vector<double>& xs, std::size_t pos, KsPoints mode) 
   return c;
 }
 
-// Best candidate over x_min (xs sorted, all ≥ 1).
+// Best candidate over x_min (xs sorted, all ≥ 1). The candidate positions are
+// listed first, fitted in parallel (each fit is independent and computed the
+// same way on any thread), then the first smallest D is taken in candidate
+// order — the serial loop's choice, for any thread count.
 Candidate search_xmin(const std::vector<double>& xs, KsPoints mode) {
   const std::size_t n = xs.size();
   Candidate best{1, std::numeric_limits<double>::max(), 0, xs.front()};
   bool any = false;
+  std::vector<std::size_t> cand;
   if (mode == KsPoints::observed) {
     // The loop of plfit as bundled with igraph 0.10, reproduced position for
     // position: candidates start before the last run of the largest value.
@@ -250,8 +259,7 @@ Candidate search_xmin(const std::vector<double>& xs, KsPoints mode) {
     prev = 0;
     while (px < end_xmin) {
       while (px < end_xmin && xs[px] == prev) ++px;
-      const Candidate c = fit_at(xs, px, mode);
-      if (c.D < best.D) best = c, any = true;
+      cand.push_back(px);
       prev = xs[px];
       ++px;
     }
@@ -260,10 +268,16 @@ Candidate search_xmin(const std::vector<double>& xs, KsPoints mode) {
     for (std::size_t px = 0; px < n; ++px) {
       if (px > 0 && xs[px] == xs[px - 1]) continue;
       if (xs[px] == xs.back()) break;
-      const Candidate c = fit_at(xs, px, mode);
-      if (c.D < best.D) best = c, any = true;
+      cand.push_back(px);
     }
   }
+  std::vector<double> logx(n);
+  parallel_for(std::size_t{0}, n, [&](std::size_t i) { logx[i] = std::log(xs[i]); }, 1 << 14);
+  std::vector<Candidate> fits(cand.size());
+  // grain 1: the early candidates (long tails) cost the most
+  parallel_for(std::size_t{0}, cand.size(), [&](std::size_t i) { fits[i] = fit_at(xs, cand[i], mode, logx.data()); }, 1);
+  for (const Candidate& c : fits)
+    if (c.D < best.D) best = c, any = true;
   if (!any) best = fit_at(xs, 0, mode);
   return best;
 }
