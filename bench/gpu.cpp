@@ -5,17 +5,26 @@
 //   spmm        one DeviceSpmm product A·X (X n × dim, resident CSR) — achieved bandwidth by the
 //               compulsory-traffic model (CSR indices + values + X read once + Y written), against
 //               the card's peak from its memory clock and bus width
-//   gcn         GCN propagation forward + backward with --features columns (GPU: host↔device copies
+//   gcnprop     GCN propagation forward + backward with --features columns (GPU: host↔device copies
 //               included; CPU: gnn::spmm sum forward + spmm_backward_x, the same arithmetic)
+//   gcn         one epoch of train_node_classifier (2-layer GCN, --features random features, hidden 64,
+//               16 random classes, dropout 0.5, Adam; an epoch = training forward + backward + Adam
+//               step + the evaluation forward and accuracies), on --gcn-graph (default the issue's
+//               1M nodes / 10M arcs: er:1000000:5000000): median of the intervals between epochs
+//               (setup excluded); the GPU model after 2 epochs is checked against the CPU's (1e-4)
 //   walks       uniform walks (1 per node, --length), steps per second
 //   pairs       CN, Jaccard, AA, RA for --pairs random pairs
 // and checks each GPU result against the CPU's (walks and pair scores equal,
 // FastRP within 1e-5 relative per row). CPU-seconds are reported beside wall time.
-// Built without CUDA, the kernel exits with an error.
+// --dump-csr DIR writes the GCN graph's CSR (offsets.i64, targets.i32, raw
+// little-endian) and sprig_gcn.json (sprig's epoch seconds) for the PyG peer
+// (bench/peers/gcn_pyg.py). Built without CUDA, the kernel exits with an error.
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -23,7 +32,9 @@
 
 #include <sprig/embed/fastrp.hpp>
 #include <sprig/embed/walks.hpp>
+#include <sprig/gnn/model.hpp>
 #include <sprig/gnn/spmm.hpp>
+#include <sprig/gnn/train.hpp>
 #include <sprig/graph/cuda.hpp>
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
@@ -43,6 +54,9 @@ namespace {
 
 struct GpuBench {
   std::int64_t dim = 128, features = 64, length = 80, pairs = 10'000'000;
+  std::string gcn_graph = "er:1000000:5000000";  // the GCN epoch's graph (issue 9: 1M nodes, 10M arcs)
+  int gcn_cpu_epochs = 3, gcn_gpu_epochs = 12;
+  std::string dump_csr;  // folder for the PyG peer's copy of the GCN graph
   std::string only;  // comma list of kernels (empty: all)
   bool table = false;  // print markdown table rows instead of the report
 };
@@ -90,6 +104,94 @@ bool wanted(const std::string& k) {
   return only.empty() || ("," + only + ",").find("," + k + ",") != std::string::npos;
 }
 
+#ifdef SPRIG_WITH_CUDA
+// Epoch seconds of train_node_classifier: the median interval between on_epoch calls.
+double epoch_seconds(gnn::Model& m, const Graph& g, const Matrix& x, const std::vector<std::int32_t>& labels,
+                     const gnn::NodeMasks& masks, Device dev, int epochs) {
+  gnn::NodeTrainOptions o;
+  o.epochs = epochs;
+  o.patience = 0;
+  o.device = dev;
+  std::vector<double> stamps;
+  o.on_epoch = [&](const gnn::EpochStats&) {
+    stamps.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count());
+  };
+  gnn::train_node_classifier(m, g, x, labels, masks, o);
+  std::vector<double> d;
+  for (std::size_t i = 1; i < stamps.size(); ++i) d.push_back(stamps[i] - stamps[i - 1]);
+  if (d.empty()) return 0;
+  std::sort(d.begin(), d.end());
+  return d[d.size() / 2];
+}
+
+template <class Row>
+void gcn_epoch_row(Row&& row) {
+  const BenchOptions& o = options();
+  GraphSourceOptions so;
+  so.seed = o.seed;
+  note("loading " + gb().gcn_graph);
+  const Graph g = load_graph(gb().gcn_graph, so);
+  const std::int64_t n = g.num_nodes(), f = gb().features;
+  const int classes = 16;
+  Matrix x(n, f);
+  std::vector<std::int32_t> labels(static_cast<std::size_t>(n));
+  parallel_for<node_t>(0, static_cast<node_t>(n), [&](node_t i) {
+    Philox rng(o.seed, static_cast<std::uint64_t>(i));
+    for (std::int64_t j = 0; j < f; ++j) x(i, j) = rng.uniform_float() - 0.5f;
+    labels[static_cast<std::size_t>(i)] = static_cast<std::int32_t>(rng.bounded(classes));
+  });
+  const gnn::NodeMasks masks = gnn::seeded_split(labels, o.seed);
+  gnn::ModelSpec spec;
+  spec.kind = "gcn";
+  spec.in_features = static_cast<int>(f);
+  spec.hidden = 64;
+  spec.out_features = classes;
+  // Equality: the same initial model, 2 epochs on each device.
+  gnn::Model mc = gnn::make_model(spec, o.seed), mg = gnn::make_model(spec, o.seed);
+  (void)epoch_seconds(mc, g, x, labels, masks, Device::cpu, 2);
+  (void)epoch_seconds(mg, g, x, labels, masks, Device::cuda, 2);
+  double worst = 0;
+  const auto pc = mc.parameters(), pg = mg.parameters();
+  for (std::size_t i = 0; i < pc.size(); ++i) {
+    const double nb = pc[i]->value.cast<double>().norm();
+    const double d = (pg[i]->value.cast<double>() - pc[i]->value.cast<double>()).norm();
+    worst = std::max(worst, nb > 0 ? d / nb : d);
+  }
+  const double c0 = cpu_seconds();
+  gnn::Model m1 = gnn::make_model(spec, o.seed);
+  const double cpu_epoch = epoch_seconds(m1, g, x, labels, masks, Device::cpu, gb().gcn_cpu_epochs);
+  const double cpu_cpu = (cpu_seconds() - c0) / gb().gcn_cpu_epochs;
+  gnn::Model m2 = gnn::make_model(spec, o.seed);
+  const double gpu_epoch = epoch_seconds(m2, g, x, labels, masks, Device::cuda, gb().gcn_gpu_epochs);
+  nlohmann::ordered_json extra;
+  extra["graph"] = gb().gcn_graph;
+  extra["nodes"] = n;
+  extra["arcs"] = g.num_arcs();
+  extra["param_rel_err"] = worst;
+  row(fmt::format("gcn epoch ({} nodes, {} features, hidden 64, 16 classes)", n, f),
+      {cpu_epoch, cpu_cpu}, {gpu_epoch, 0.0},
+      fmt::format("{} (params after 2 epochs: rel err {:.1e})", worst < 1e-4 ? "ok" : "FAIL", worst), extra);
+  if (!gb().dump_csr.empty()) {
+    const std::string dir = gb().dump_csr;
+    auto write = [&](const std::string& name, const void* data, std::size_t bytes) {
+      std::ofstream out(dir + "/" + name, std::ios::binary);
+      out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
+      if (!out) throw IoError(dir + "/" + name, "cannot write the CSR dump");
+    };
+    write("offsets.i64", g.offsets().data(), g.offsets().size_bytes());
+    write("targets.i32", g.targets().data(), g.targets().size_bytes());
+    nlohmann::ordered_json j;
+    j["graph"] = gb().gcn_graph;
+    j["features"] = f;
+    j["classes"] = classes;
+    j["sprig_gpu_epoch_s"] = gpu_epoch;
+    j["sprig_cpu_epoch_s"] = cpu_epoch;
+    const std::string js = j.dump();
+    write("sprig_gcn.json", js.data(), js.size());
+  }
+}
+#endif
+
 void run() {
 #ifndef SPRIG_WITH_CUDA
   throw InvalidArgument("sprig-bench gpu: sprig was built without CUDA");
@@ -98,8 +200,13 @@ void run() {
   detail::require_cuda_device("sprig-bench gpu");
   GraphSourceOptions so;
   so.seed = o.seed;
-  note("loading " + o.graph);
-  const Graph g = load_graph(o.graph, so);
+  // The --graph graph serves every kernel but gcn (which loads --gcn-graph).
+  const bool need_graph = wanted("fastrp") || wanted("spmm") || wanted("gcnprop") || wanted("walks") || wanted("pairs");
+  Graph g;
+  if (need_graph) {
+    note("loading " + o.graph);
+    g = load_graph(o.graph, so);
+  }
   nlohmann::ordered_json rep;
   rep["kernel"] = "gpu";
   rep["graph"] = o.graph;
@@ -165,7 +272,8 @@ void run() {
     row("spmm (dim " + std::to_string(d) + ")", {0.0, 0.0}, t,
         fmt::format("{:.0f} GB/s compulsory traffic", bytes / t.first / 1e9), extra);
   }
-  if (wanted("gcn")) {
+  if (wanted("gcn")) gcn_epoch_row(row);
+  if (wanted("gcnprop")) {
     const std::int64_t f = gb().features;
     Matrix x(g.num_nodes(), f);
     parallel_for<node_t>(0, g.num_nodes(), [&](node_t i) {
@@ -233,8 +341,10 @@ void run() {
   }
   for (const auto& r : rows) {
     const double c = r["cpu_s"].get<double>();
-    fmt::print("| {} | {} ({} arcs) | {} | {} | {} | {:.3f} | {} | {} |\n", rep["device"].get<std::string>(), o.graph,
-               g.num_arcs(), r["kernel"].get<std::string>(), c > 0 ? fmt::format("{:.3f}", c) : "-",
+    const bool own = r.contains("graph");  // the gcn row's own graph
+    fmt::print("| {} | {} ({} arcs) | {} | {} | {} | {:.3f} | {} | {} |\n", rep["device"].get<std::string>(),
+               own ? r["graph"].get<std::string>() : o.graph,
+               own ? r["arcs"].get<std::int64_t>() : static_cast<std::int64_t>(g.num_arcs()), r["kernel"].get<std::string>(), c > 0 ? fmt::format("{:.3f}", c) : "-",
                c > 0 ? fmt::format("{:.1f}", r["cpu_cpu_s"].get<double>()) : "-", r["gpu_s"].get<double>(),
                c > 0 ? fmt::format("{:.1f}x", r["speedup"].get<double>()) : "-", r["check"].get<std::string>());
   }
@@ -242,13 +352,17 @@ void run() {
 }
 
 void setup(CLI::App& app) {
-  auto* sub = app.add_subcommand("gpu", "CPU vs GPU (Device::cuda): fastrp, spmm, gcn, walks, pairs");
+  auto* sub = app.add_subcommand("gpu", "CPU vs GPU (Device::cuda): fastrp, spmm, gcn, gcnprop, walks, pairs");
   add_bench_flags(sub);
   sub->add_option("--dim", gb().dim, "FastRP / SpMM dimension");
   sub->add_option("--features", gb().features, "GCN feature columns");
   sub->add_option("--length", gb().length, "walk length");
   sub->add_option("--pairs", gb().pairs, "number of random pairs to score");
-  sub->add_option("--only", gb().only, "comma list of kernels: fastrp,spmm,gcn,walks,pairs");
+  sub->add_option("--only", gb().only, "comma list of kernels: fastrp,spmm,gcn,gcnprop,walks,pairs");
+  sub->add_option("--gcn-graph", gb().gcn_graph, "graph of the GCN epoch (file or generator spec)")->capture_default_str();
+  sub->add_option("--gcn-cpu-epochs", gb().gcn_cpu_epochs, "CPU epochs timed for the GCN row")->capture_default_str();
+  sub->add_option("--gcn-gpu-epochs", gb().gcn_gpu_epochs, "GPU epochs timed for the GCN row")->capture_default_str();
+  sub->add_option("--dump-csr", gb().dump_csr, "write the GCN graph's CSR and sprig's epoch time here (PyG peer)");
   sub->add_flag("--table", gb().table, "print markdown table rows (device, graph, kernel, CPU s, CPU-s, GPU s, speedup, check)");
   on_run(sub, [] { run(); });
 }

@@ -6,7 +6,7 @@
 # - CMake 3.25 does not know nvcc 13's C++20 flag: CMAKE_CUDA20_STANDARD_COMPILE_OPTION
 #   must be set after enable_language(CUDA), or `cuda_std_20` fails to configure.
 # - cuSPARSE ships only as a shared library, so the CUDA runtime is linked
-#   shared too (one runtime in the process).
+#   shared too (one runtime in the process); cuBLAS is linked shared alike.
 # - Architectures default to 90 (H100/H200) as SASS plus compute_90 PTX (the
 #   driver JITs it for newer cards); never `native`, which fails on a machine
 #   without a GPU (CI). Override with -DCMAKE_CUDA_ARCHITECTURES=...
@@ -41,8 +41,8 @@ if(NOT _sprig_cuda_mode STREQUAL "OFF")
       set(CMAKE_CUDA_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
     endif()
     find_package(CUDAToolkit REQUIRED)
-    if(NOT TARGET CUDA::cusparse OR NOT TARGET CUDA::cudart)
-      message(FATAL_ERROR "SPRIG_WITH_CUDA: nvcc found but CUDA::cusparse / CUDA::cudart are missing")
+    if(NOT TARGET CUDA::cusparse OR NOT TARGET CUDA::cudart OR NOT TARGET CUDA::cublas)
+      message(FATAL_ERROR "SPRIG_WITH_CUDA: nvcc found but CUDA::cusparse / CUDA::cublas / CUDA::cudart are missing")
     endif()
     set(SPRIG_CUDA_ENABLED ON)
     foreach(module IN LISTS SPRIG_MODULES)
@@ -80,7 +80,8 @@ function(sprig_configure_cuda target)
   endif()
   # PRIVATE: code that includes the CUDA headers itself (sprig_gpu_tests,
   # sprig-bench) links CUDA::cudart; a static sprig still carries both to the link.
-  target_link_libraries(${target} PRIVATE CUDA::cudart CUDA::cusparse)
+  # cuBLAS: the dense products of GNN training on the device (gnn/train.cu).
+  target_link_libraries(${target} PRIVATE CUDA::cudart CUDA::cusparse CUDA::cublas)
   # fmt 9 under nvcc 13: its front end cannot evaluate fmt's consteval
   # format-string checks (FMT_CONSTEVAL empty: checked at run time instead), and
   # fmt turns FMT_CONSTEXPR off for __NVCC__, which g++ then rejects inside

@@ -2,6 +2,7 @@
 // then k pull iterations alternating between the two buffers; each finished
 // row is normalised and added into the output while it is still in cache.
 #include <sprig/embed/fastrp.hpp>
+#include <sprig/embed/fastrp_projection.hpp>
 #include <sprig/embed/fastrp_cuda.hpp>
 
 #include <algorithm>
@@ -21,18 +22,9 @@ constexpr double kPropertySparsity = 3.0;
 using VecMap = Eigen::Map<Eigen::VectorXf>;
 using ConstVecMap = Eigen::Map<const Eigen::VectorXf>;
 
-// Thresholds on a 32-bit word: w < t → +√s, t ≤ w < 2t → −√s, else 0.
-struct Projection {
-  std::uint64_t t = 0;
-  float value = 0;
-  explicit Projection(double s)
-      : t(static_cast<std::uint64_t>(std::floor(4294967296.0 / (2.0 * s)))), value(static_cast<float>(std::sqrt(s))) {}
-  float operator()(std::uint32_t w) const noexcept {
-    if (w < t) return value;
-    if (w < 2 * t) return -value;
-    return 0.f;
-  }
-};
+// Thresholds on a 32-bit word: w < t → +√s, t ≤ w < 2t → −√s, else 0 (shared with the
+// CUDA kernel: embed/fastrp_projection.hpp).
+using Projection = detail::FastRpProjection;
 
 // Writes scale · R[v, j] for j in [0, len): word j of the Philox stream (seed, v).
 void fill_projection_row(float* out, std::int64_t len, std::uint64_t seed, std::int64_t v, const Projection& proj,
@@ -89,9 +81,7 @@ double fastrp_sparsity(std::int64_t n, double opt_sparsity) {
 }
 
 float fastrp_projection_entry(std::uint64_t seed, std::int64_t node, std::int64_t j, double s) {
-  Philox rng(seed, static_cast<std::uint64_t>(node), static_cast<std::uint64_t>(j / 4));
-  for (std::int64_t skip = 0; skip < j % 4; ++skip) rng();
-  return Projection(s)(rng());
+  return detail::fastrp_entry<Philox>(seed, node, j, Projection(s));
 }
 
 float fastrp_feature_projection_entry(std::uint64_t seed, std::int64_t f, std::int64_t j) {

@@ -1,12 +1,13 @@
 // FastRP on the device (see fastrp_cuda.hpp): the projection drawn in place
-// from the CPU path's Philox keys, k cuSPARSE products, one fused
-// scale/normalise/accumulate kernel per product.
+// from the CPU path's Philox keys by its entry code (embed/fastrp_projection.hpp),
+// k cuSPARSE products, one fused scale/normalise/accumulate kernel per product.
 #include <sprig/embed/fastrp_cuda.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include <sprig/embed/fastrp_projection.hpp>
 #include <sprig/graph/device_csr.hpp>
 #include <sprig/graph/device_random.hpp>
 #include <sprig/graph/error.hpp>
@@ -18,24 +19,10 @@ namespace {
 constexpr int kWarp = 32;
 constexpr std::size_t kRowGrain = 256;  // the CPU path's chunks (column statistics)
 
-// The CPU path's Projection: w < t → +√s, t ≤ w < 2t → −√s, else 0.
-struct DevProjection {
-  std::uint64_t t = 0;
-  float value = 0;
-};
-DevProjection make_projection(double s) {
-  return {static_cast<std::uint64_t>(std::floor(4294967296.0 / (2.0 * s))), static_cast<float>(std::sqrt(s))};
-}
-__host__ __device__ inline float project(std::uint32_t w, const DevProjection& p) {
-  if (w < p.t) return p.value;
-  if (w < 2 * p.t) return -p.value;
-  return 0.f;
-}
-
 // N₀[u, j] = deg_scale[u] · R[u, j] for j < dr: thread (u, q) draws the Philox
 // block (seed, item = u, step = q) = words 4q..4q+3 of the CPU's stream (seed, u).
 __global__ void projection_kernel(float* a, std::int64_t n, std::int64_t d, std::int64_t dr, std::uint64_t seed,
-                                  DevProjection proj, const float* deg_scale) {
+                                  FastRpProjection proj, const float* deg_scale) {
   const std::int64_t quads = (dr + 3) / 4;
   const std::int64_t idx = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
   if (idx >= n * quads) return;
@@ -45,7 +32,7 @@ __global__ void projection_kernel(float* a, std::int64_t n, std::int64_t d, std:
   for (int k = 0; k < 4; ++k) {
     const std::int64_t j = 4 * q + k;
     const std::uint32_t w = rng.next_u32();
-    if (j < dr) a[u * d + j] = scale * project(w, proj);
+    if (j < dr) a[u * d + j] = scale * proj(w);
   }
 }
 
@@ -94,9 +81,7 @@ unsigned blocks_for(std::int64_t threads, unsigned block = 256) {
 }  // namespace
 
 float fastrp_projection_entry_device_code(std::uint64_t seed, std::int64_t node, std::int64_t j, double s) {
-  DevPhilox rng(seed, static_cast<std::uint64_t>(node), static_cast<std::uint64_t>(j / 4));
-  for (std::int64_t skip = 0; skip < j % 4; ++skip) rng.next_u32();
-  return project(rng.next_u32(), make_projection(s));
+  return fastrp_entry<DevPhilox>(seed, node, j, FastRpProjection(s));
 }
 
 Matrix fastrp_cuda(const Graph& g, const FastRpOptions& opt) {
@@ -145,7 +130,7 @@ Matrix fastrp_cuda(const Graph& g, const FastRpOptions& opt) {
     const DeviceBuffer<float> d_scale = to_device<float>(deg_scale, "fastrp D^beta");
     if (dr > 0) {
       const std::int64_t quads = (dr + 3) / 4;
-      projection_kernel<<<blocks_for(n * quads), 256>>>(a.data(), n, d, dr, opt.seed, make_projection(s),
+      projection_kernel<<<blocks_for(n * quads), 256>>>(a.data(), n, d, dr, opt.seed, FastRpProjection(s),
                                                          d_scale.data());
       SPRIG_CUDA_CHECK_KERNEL("fastrp projection_kernel");
     }

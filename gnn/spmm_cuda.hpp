@@ -18,10 +18,10 @@
 // the graph does not fit in device memory (graph/device_csr.hpp); the dense
 // matrices must fit. Each call uploads its operands and downloads its result.
 //
-// Not yet wired into the layers (gnn/layers.cpp): the hook is for a layer's
-// forward/backward to call these in place of detail::pull / spmm when its
-// options ask for Device::cuda. The softmax temperature's own gradient is not
-// computed here.
+// These are per-call kernels (operands uploaded, result downloaded each call).
+// Full-batch training on the device (gnn/train_cuda.hpp) keeps everything
+// resident instead and drives the same DeviceSpmm products itself. The softmax
+// temperature's own gradient is not computed here.
 #pragma once
 
 #include <cstdint>

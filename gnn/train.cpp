@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <sprig/gnn/loss.hpp>
+#include <sprig/gnn/train_cuda.hpp>
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
 #include <sprig/graph/random.hpp>
@@ -99,6 +100,7 @@ NodeTrainResult train_node_classifier(Model& model, const Graph& g, const Matrix
   SPRIG_EXPECTS(opt.weight_decay >= 0, "train: weight_decay must be ≥ 0 (got {})", opt.weight_decay);
   SPRIG_EXPECTS(opt.patience >= 0, "train: patience must be ≥ 0 (got {})", opt.patience);
   check_inputs(model, g, features, labels, masks);
+  if (opt.device == Device::cuda) return detail::train_node_classifier_cuda(model, g, features, labels, masks, opt);
 
   const Block block = graph_block(g);
   const Matrix empty;

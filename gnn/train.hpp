@@ -59,6 +59,7 @@ struct NodeTrainOptions {
   std::uint64_t seed = 1;       ///< dropout keys
   ProgressFn progress;          ///< called once per epoch (stage "train"); false cancels
   std::function<void(const EpochStats&)> on_epoch;  ///< optional per-epoch report
+  Device device = Device::cpu;  ///< Device::cuda: epochs on the GPU (gcn, sage-mean; gnn/train_cuda.hpp)
 };
 
 struct NodeTrainResult {

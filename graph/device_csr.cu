@@ -210,8 +210,14 @@ DeviceSpmm::DeviceSpmm(const CusparseHandle& handle, const SpmmOperand& a, std::
     }
   }
 
-  // Workspace: the largest cuSPARSE asks for over the blocks; CSR_ALG2 (row-major) when supported.
-  std::size_t work = 0;
+  size_workspace(d_);
+}
+
+// Workspace: the largest cuSPARSE asks for over the blocks for `cols` dense
+// columns; CSR_ALG2 (row-major) when supported, else the default algorithm.
+void DeviceSpmm::size_workspace(std::int64_t cols) {
+  if (std::find(sized_cols_.begin(), sized_cols_.end(), cols) != sized_cols_.end()) return;
+  std::size_t work = work_.size();
   DeviceBuffer<float> probe_x(1, "SpMM probe"), probe_y(1, "SpMM probe");
   for (std::size_t k = 0; k < blocks_.size(); ++k) {
     const Block& b = blocks_[k];
@@ -222,8 +228,8 @@ DeviceSpmm::DeviceSpmm(const CusparseHandle& handle, const SpmmOperand& a, std::
     SPRIG_CUSPARSE_CHECK(cusparseCreateCsr(&A, b.r1 - b.r0, a_.cols, b.e1 - b.e0, s.off32.data(), s.tgt.data(),
                                            s.val.data(), CUSPARSE_INDEX_32I, CUSPARSE_INDEX_32I,
                                            CUSPARSE_INDEX_BASE_ZERO, CUDA_R_32F));
-    SPRIG_CUSPARSE_CHECK(cusparseCreateDnMat(&X, a_.cols, d_, d_, probe_x.data(), CUDA_R_32F, CUSPARSE_ORDER_ROW));
-    SPRIG_CUSPARSE_CHECK(cusparseCreateDnMat(&Y, b.r1 - b.r0, d_, d_, probe_y.data(), CUDA_R_32F, CUSPARSE_ORDER_ROW));
+    SPRIG_CUSPARSE_CHECK(cusparseCreateDnMat(&X, a_.cols, cols, cols, probe_x.data(), CUDA_R_32F, CUSPARSE_ORDER_ROW));
+    SPRIG_CUSPARSE_CHECK(cusparseCreateDnMat(&Y, b.r1 - b.r0, cols, cols, probe_y.data(), CUDA_R_32F, CUSPARSE_ORDER_ROW));
     const float one = 1.f, zero = 0.f;
     std::size_t need = 0;
     cusparseStatus_t st = cusparseSpMM_bufferSize(handle_.get(), CUSPARSE_OPERATION_NON_TRANSPOSE,
@@ -240,7 +246,11 @@ DeviceSpmm::DeviceSpmm(const CusparseHandle& handle, const SpmmOperand& a, std::
     SPRIG_CUSPARSE_CHECK(st);
     work = std::max(work, need);
   }
-  if (work > 0) work_.allocate(work, "cusparseSpMM workspace");
+  if (work > work_.size()) {
+    SPRIG_CUDA_CHECK(cudaDeviceSynchronize());  // the old workspace may still be in use
+    work_.allocate(work, "cusparseSpMM workspace");
+  }
+  sized_cols_.push_back(cols);
 }
 
 DeviceSpmm::~DeviceSpmm() {
@@ -265,12 +275,13 @@ void DeviceSpmm::fill_slot(Slot& s, const Block& b, cudaStream_t copy, cudaStrea
   SPRIG_CUDA_CHECK(cudaEventRecord(copied, copy));
 }
 
-void DeviceSpmm::run_block(Slot& s, const Block& b, const float* d_x, float* d_y, cudaStream_t compute) {
+void DeviceSpmm::run_block(Slot& s, const Block& b, const float* d_x, float* d_y, std::int64_t cols,
+                           cudaStream_t compute) {
   const std::int64_t rows = b.r1 - b.r0;
   const edge_t arcs = b.e1 - b.e0;
-  float* y = d_y + b.r0 * d_;
+  float* y = d_y + b.r0 * cols;
   if (arcs == 0) {
-    SPRIG_CUDA_CHECK(cudaMemsetAsync(y, 0, static_cast<std::size_t>(rows * d_) * sizeof(float), compute));
+    SPRIG_CUDA_CHECK(cudaMemsetAsync(y, 0, static_cast<std::size_t>(rows * cols) * sizeof(float), compute));
     return;
   }
   if (streamed_) {
@@ -287,8 +298,8 @@ void DeviceSpmm::run_block(Slot& s, const Block& b, const float* d_x, float* d_y
                                          CUSPARSE_INDEX_32I, CUSPARSE_INDEX_32I, CUSPARSE_INDEX_BASE_ZERO,
                                          CUDA_R_32F));
   SPRIG_CUSPARSE_CHECK(
-      cusparseCreateDnMat(&X, a_.cols, d_, d_, const_cast<float*>(d_x), CUDA_R_32F, CUSPARSE_ORDER_ROW));
-  SPRIG_CUSPARSE_CHECK(cusparseCreateDnMat(&Y, rows, d_, d_, y, CUDA_R_32F, CUSPARSE_ORDER_ROW));
+      cusparseCreateDnMat(&X, a_.cols, cols, cols, const_cast<float*>(d_x), CUDA_R_32F, CUSPARSE_ORDER_ROW));
+  SPRIG_CUSPARSE_CHECK(cusparseCreateDnMat(&Y, rows, cols, cols, y, CUDA_R_32F, CUSPARSE_ORDER_ROW));
   const float one = 1.f, zero = 0.f;
   const cusparseStatus_t st =
       cusparseSpMM(handle_.get(), CUSPARSE_OPERATION_NON_TRANSPOSE, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, A, X,
@@ -299,10 +310,12 @@ void DeviceSpmm::run_block(Slot& s, const Block& b, const float* d_x, float* d_y
   SPRIG_CUSPARSE_CHECK(st);
 }
 
-void DeviceSpmm::multiply(const float* d_x, float* d_y) {
+void DeviceSpmm::multiply(const float* d_x, float* d_y, std::int64_t cols) {
+  SPRIG_EXPECTS(cols > 0, "DeviceSpmm::multiply: dense_cols must be > 0 (got {})", cols);
+  size_workspace(cols);
   SPRIG_CUSPARSE_CHECK(cusparseSetStream(handle_.get(), compute_.get()));
   if (!streamed_) {
-    for (std::size_t k = 0; k < blocks_.size(); ++k) run_block(slots_[k], blocks_[k], d_x, d_y, compute_.get());
+    for (std::size_t k = 0; k < blocks_.size(); ++k) run_block(slots_[k], blocks_[k], d_x, d_y, cols, compute_.get());
   } else {
     // Copy block k+1 into the other slot while block k multiplies.
     for (std::size_t k = 0; k < blocks_.size(); ++k) {
@@ -310,7 +323,7 @@ void DeviceSpmm::multiply(const float* d_x, float* d_y) {
       SPRIG_CUDA_CHECK(cudaStreamWaitEvent(copy_.get(), free_[s].get(), 0));  // its previous block is done
       fill_slot(slots_[s], blocks_[k], copy_.get(), compute_.get(), copied_[s].get());
       SPRIG_CUDA_CHECK(cudaStreamWaitEvent(compute_.get(), copied_[s].get(), 0));
-      run_block(slots_[s], blocks_[k], d_x, d_y, compute_.get());
+      run_block(slots_[s], blocks_[k], d_x, d_y, cols, compute_.get());
       SPRIG_CUDA_CHECK(cudaEventRecord(free_[s].get(), compute_.get()));
     }
   }

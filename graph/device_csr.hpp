@@ -263,7 +263,10 @@ class DeviceSpmm {
   DeviceSpmm& operator=(const DeviceSpmm&) = delete;
 
   /// Y (rows × dense_cols) = A X (cols × dense_cols), both row-major device arrays; Y may not alias X.
-  void multiply(const float* d_x, float* d_y);
+  void multiply(const float* d_x, float* d_y) { multiply(d_x, d_y, d_); }
+  /// The same with another dense width (one CSR serves the layers of a GNN, whose widths differ);
+  /// the cuSPARSE workspace grows on the first call with a new width.
+  void multiply(const float* d_x, float* d_y, std::int64_t dense_cols);
   bool streamed() const noexcept { return streamed_; }
   std::size_t num_blocks() const noexcept { return blocks_.size(); }
   std::int64_t rows() const noexcept { return rows_; }
@@ -281,7 +284,8 @@ class DeviceSpmm {
     DeviceBuffer<float> val;
   };
   void fill_slot(Slot& s, const Block& b, cudaStream_t copy, cudaStream_t compute, cudaEvent_t copied);
-  void run_block(Slot& s, const Block& b, const float* d_x, float* d_y, cudaStream_t compute);
+  void run_block(Slot& s, const Block& b, const float* d_x, float* d_y, std::int64_t cols, cudaStream_t compute);
+  void size_workspace(std::int64_t cols);
 
   const CusparseHandle& handle_;
   SpmmOperand a_;
@@ -292,6 +296,7 @@ class DeviceSpmm {
   bool registered_off_ = false, registered_tgt_ = false, registered_w_ = false;
   cusparseSpMMAlg_t alg_ = CUSPARSE_SPMM_CSR_ALG2;
   DeviceBuffer<unsigned char> work_;
+  std::vector<std::int64_t> sized_cols_;  // dense widths the workspace was sized for
   Stream compute_, copy_;
   Event copied_[2], free_[2];
 };

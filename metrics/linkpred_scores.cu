@@ -1,6 +1,6 @@
 // Neighbourhood link scores on the device (see linkpred_scores_cuda.hpp).
-// pair_stats() is the CPU path's intersection over raw arrays, __host__
-// __device__ so the host can run it too (link_scores_device_code_on_host).
+// pair_stats() runs the CPU path's intersection (metrics/linkpred_pair.hpp),
+// __host__ __device__ so the host can run it too (link_scores_device_code_on_host).
 #include <sprig/metrics/linkpred_scores_cuda.hpp>
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include <sprig/graph/device_csr.hpp>
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
+#include <sprig/metrics/linkpred_pair.hpp>
 
 namespace sprig::detail {
 namespace {
@@ -19,20 +20,8 @@ struct PairOut {
   int is_edge;  // (u, v) is an arc (for exclude_target_edge)
 };
 
-// First index k in [lo, hi) with l[k] >= x.
-__host__ __device__ inline std::size_t lower_index(const node_t* l, std::size_t lo, std::size_t hi, node_t x) {
-  while (lo < hi) {
-    const std::size_t mid = lo + (hi - lo) / 2;
-    if (l[mid] < x)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
-}
-
-// CN and the AA / RA sums of one pair, in increasing common-neighbour order
-// (the CPU path's `intersect`: galloping when one list is ≥ 32× the other).
+// CN and the AA / RA sums of one pair, in increasing common-neighbour order, by
+// the CPU path's intersection (metrics/linkpred_pair.hpp).
 __host__ __device__ PairOut pair_stats(const CsrView& g, const double* inv_log_deg, const double* inv_deg, node_t u,
                                        node_t v, bool aara) {
   PairOut r{0, 0, 0, 0};
@@ -41,49 +30,19 @@ __host__ __device__ PairOut pair_stats(const CsrView& g, const double* inv_log_d
   const auto na = static_cast<std::size_t>(g.off[u + 1] - g.off[u]);
   const auto nb = static_cast<std::size_t>(g.off[v + 1] - g.off[v]);
   {
-    const std::size_t k = lower_index(a, 0, na, v);
+    const std::size_t k = sorted_lower_index(a, 0, na, v);
     r.is_edge = k < na && a[k] == v;
   }
-  if (na == 0 || nb == 0) return r;
   std::size_t count = 0;
   double aa = 0, ra = 0;
-  auto hit = [&](node_t x) {
+  intersect_sorted(a, na, b, nb, [&](std::size_t i, std::size_t) {
     ++count;
     if (aara) {
+      const node_t x = a[i];
       aa += inv_log_deg[x];
       ra += inv_deg[x];
     }
-  };
-  if (na * 32 < nb || nb * 32 < na) {
-    const bool a_small = na < nb;
-    const node_t* s = a_small ? a : b;
-    const node_t* l = a_small ? b : a;
-    const std::size_t ns = a_small ? na : nb, nl = a_small ? nb : na;
-    std::size_t lo = 0;
-    for (std::size_t i = 0; i < ns && lo < nl; ++i) {
-      const node_t x = s[i];
-      std::size_t step = 1, hi = lo;
-      while (hi < nl && l[hi] < x) {
-        lo = hi + 1;
-        hi += step;
-        step *= 2;
-      }
-      hi = hi < nl ? hi : nl;
-      lo = lower_index(l, lo, hi, x);
-      if (lo < nl && l[lo] == x) {
-        hit(x);
-        ++lo;
-      }
-    }
-  } else {
-    std::size_t i = 0, j = 0;
-    while (i < na && j < nb) {
-      const node_t x = a[i], y = b[j];
-      if (x == y) hit(x);
-      i += static_cast<std::size_t>(x <= y);
-      j += static_cast<std::size_t>(y <= x);
-    }
-  }
+  });
   r.cn = static_cast<double>(count);
   r.aa = aa;
   r.ra = ra;
@@ -112,25 +71,13 @@ bool has_cuda_path(LinkScore s) {
   }
 }
 
-// The CPU path's formulas (neighborhood_value), on the host.
+// The CPU path's formulas (metrics/linkpred_pair.hpp), on the host.
 double final_value(LinkScore s, const PairOut& st, double ku, double kv) {
-  const double cn = st.cn;
-  switch (s) {
-    case LinkScore::common_neighbors: return cn;
-    case LinkScore::jaccard: {
-      const double uni = ku + kv - cn;
-      return uni > 0 ? cn / uni : 0.0;
-    }
-    case LinkScore::sorensen: return ku + kv > 0 ? 2.0 * cn / (ku + kv) : 0.0;
-    case LinkScore::salton: return ku > 0 && kv > 0 ? cn / std::sqrt(ku * kv) : 0.0;
-    case LinkScore::hub_promoted: return std::min(ku, kv) > 0 ? cn / std::min(ku, kv) : 0.0;
-    case LinkScore::hub_depressed: return std::max(ku, kv) > 0 ? cn / std::max(ku, kv) : 0.0;
-    case LinkScore::leicht_holme_newman: return ku > 0 && kv > 0 ? cn / (ku * kv) : 0.0;
-    case LinkScore::preferential_attachment: return ku * kv;
-    case LinkScore::adamic_adar: return st.aa;
-    case LinkScore::resource_allocation: return st.ra;
-    default: return 0.0;
-  }
+  PairSums sums;
+  sums.cn = st.cn;
+  sums.aa = st.aa;
+  sums.ra = st.ra;
+  return neighborhood_formula(s, sums, ku, kv);
 }
 
 struct Prepared {

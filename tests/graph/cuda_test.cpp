@@ -14,6 +14,8 @@
 
 #include <sprig/embed/fastrp.hpp>
 #include <sprig/embed/walks.hpp>
+#include <sprig/gnn/model.hpp>
+#include <sprig/gnn/train.hpp>
 #include <sprig/graph/build.hpp>
 #include <sprig/graph/cuda.hpp>
 #include <sprig/graph/error.hpp>
@@ -24,6 +26,7 @@
 #ifdef SPRIG_WITH_CUDA
 #include <sprig/embed/fastrp_cuda.hpp>
 #include <sprig/embed/walks_cuda.hpp>
+#include <sprig/gnn/train_cuda.hpp>
 #include <sprig/metrics/linkpred_scores_cuda.hpp>
 #endif
 
@@ -114,6 +117,63 @@ TEST_CASE("cuda: Device::cuda without CUDA or without a device") {
   // Bad options are reported as on the CPU, before the device is asked for.
   fo.dim = 0;
   CHECK_THROWS_WITH_AS(sprig::fastrp(g, fo), "fastrp: dim must be > 0 (got 0)", sprig::InvalidArgument);
+}
+
+TEST_CASE("cuda: GNN training with Device::cuda without CUDA or without a device") {
+  const Graph g = load("karate");
+  sprig::gnn::Matrix x(g.num_nodes(), 4);
+  std::vector<std::int32_t> labels(static_cast<std::size_t>(g.num_nodes()));
+  for (node_t i = 0; i < g.num_nodes(); ++i) {
+    for (int j = 0; j < 4; ++j) x(i, j) = static_cast<float>((i * 3 + j) % 7) / 7.f;
+    labels[static_cast<std::size_t>(i)] = i % 2;
+  }
+  const auto masks = sprig::gnn::seeded_split(labels, 1);
+  sprig::gnn::ModelSpec spec;
+  spec.in_features = 4;
+  spec.hidden = 8;
+  spec.out_features = 2;
+  sprig::gnn::NodeTrainOptions o;
+  o.epochs = 2;
+  o.device = Device::cuda;
+  sprig::gnn::Model m = sprig::gnn::make_model(spec, 1);
+  const sprig::gnn::Matrix before = m.parameters()[0]->value;
+#ifndef SPRIG_WITH_CUDA
+  CHECK_THROWS_WITH_AS(sprig::gnn::train_node_classifier(m, g, x, labels, masks, o), "train: sprig was built without CUDA",
+                       sprig::InvalidArgument);
+#else
+  if (sprig::cuda_device_count() == 0)
+    CHECK_THROWS_WITH_AS(sprig::gnn::train_node_classifier(m, g, x, labels, masks, o),
+                         doctest::Contains("train: device = cuda but no CUDA device"), sprig::Error);
+  // Models outside the device path are refused by name, before any device is asked for.
+  spec.kind = "gin";
+  sprig::gnn::Model gin = sprig::gnn::make_model(spec, 1);
+  CHECK_THROWS_WITH_AS(sprig::gnn::train_node_classifier(gin, g, x, labels, masks, o),
+                       doctest::Contains("supports the gcn and sage (mean aggregator) models"), sprig::InvalidArgument);
+  spec.kind = "sage";
+  spec.aggr = "max";
+  sprig::gnn::Model sage_max = sprig::gnn::make_model(spec, 1);
+  CHECK_THROWS_WITH_AS(sprig::gnn::detail::check_cuda_trainable(sage_max), doctest::Contains("sage aggregator 'max'"),
+                       sprig::InvalidArgument);
+  spec.aggr = "mean";
+  spec.layer_norm = true;
+  sprig::gnn::Model normed = sprig::gnn::make_model(spec, 1);
+  CHECK_THROWS_WITH_AS(sprig::gnn::detail::check_cuda_trainable(normed), doctest::Contains("without layer norm"),
+                       sprig::InvalidArgument);
+  spec.layer_norm = false;
+  for (const char* kind : {"gcn", "sage"}) {
+    spec.kind = kind;
+    for (int layers : {1, 2, 3}) {
+      spec.layers = layers;
+      sprig::gnn::Model ok = sprig::gnn::make_model(spec, 1);
+      CHECK_NOTHROW(sprig::gnn::detail::check_cuda_trainable(ok));
+    }
+  }
+#endif
+  // A failed call leaves the model as it was; bad options are reported as on the CPU.
+  CHECK((m.parameters()[0]->value.array() == before.array()).all());
+  o.epochs = 0;
+  CHECK_THROWS_WITH_AS(sprig::gnn::train_node_classifier(m, g, x, labels, masks, o),
+                       doctest::Contains("epochs must be"), sprig::InvalidArgument);
 }
 
 #ifdef SPRIG_WITH_CUDA
