@@ -131,6 +131,8 @@ std::uint64_t edges_among_common(const Simple& s, Scratch4& sc);
 
 /// 4-node counts (embed/orbits4.cpp): fills out.counts (ix: edge rows, used in edge mode).
 void count4(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, const EdgeIndex* ix);
+/// count4 with 64-bit edge ids, which count4 itself uses only past 2^32 − 1 edges (a test hook).
+void count4_wide_ids(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, const EdgeIndex* ix);
 
 /// 5-node counts (embed/orbits5.cpp): fills out.counts (ix: edge rows, used in edge mode).
 void count5(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, const EdgeIndex* ix);
