@@ -11,11 +11,14 @@
 //    by hand; it is unit upper triangular in order of edge count, and the
 //    system is solved by back substitution in exact (mod 2^64) integers.
 //    This is the combinatorial scheme of ORCA (Hočevar & Demšar 2014).
-//  * 5-node graphlets: every connected induced subset of 2..5 nodes is
-//    enumerated once (ESU, Wernicke 2006, rooted at its smallest id), its
-//    adjacency mask looked up in the table, and the orbit of each node (edge)
-//    incremented with a relaxed atomic add — integer addition commutes, so
-//    the result does not depend on the schedule.
+//  * 5-node graphlets, node mode: combinatorially (orbits5.cpp): per node,
+//    sums over its 4-node copies of "fifth node adjacent to a set R" counts,
+//    and a triangular system derived from the same tables.
+//  * 5-node graphlets, edge mode: every connected induced subset of 2..5
+//    nodes is enumerated once (ESU, Wernicke 2006, rooted at its smallest
+//    id), its adjacency mask looked up in the table, and the orbit of each
+//    edge incremented with a relaxed atomic add — integer addition commutes,
+//    so the result does not depend on the schedule.
 //
 // Shared internals are declared in orbits_detail.hpp; count4 lives in
 // orbits4.cpp, count5 in orbits5.cpp.

@@ -442,6 +442,19 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
     fast10 = fast10 && ((im.kind == 1 && im.r == 3) || (im.kind == 2 && im.r == 3) || im.rmask == 0b1100);
   }
   need_cnta |= fast10;
+  // p = 13, 14 are emitted with x, a, b marked: general entries that all
+  // contain c are evaluated by one pass over N(c) when there are several.
+  std::array<bool, 15> hist3{};
+  for (int p : {13, 14}) {
+    int general = 0;
+    bool all_c = true;
+    for (const Entry& e : ent[p])
+      if (e.im.kind == 3) {
+        ++general;
+        all_c = all_c && (e.im.rmask & 8);
+      }
+    hist3[p] = general >= 2 && all_c;
+  }
   // Path copies x–a–b–c summed per (a, b) when every quantity that involves
   // c is deg c, |N(x) ∩ N(c)|, triangles on b–c or |N(a) ∩ N(c)|.
   bool fast4 = true;
@@ -532,6 +545,26 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
     };
     const auto emit = [&](int p, node_t a, node_t b, node_t c) {
       nd = {x, a, b, c};
+      if (hist3[p]) {
+        // Rows of x, a, b are marked: one pass over N(c) classifies each
+        // neighbour by which of them it is adjacent to; every general entry
+        // (R ∋ c) is then a sum of those classes.
+        std::array<std::uint64_t, 8> h{};
+        for (node_t u : s.nb(c))
+          ++h[(sc.markx[u] == pst[0] ? 1 : 0) | (sc.marka[u] == pst[1] ? 2 : 0) | (sc.markb[u] == pst[2] ? 4 : 0)];
+        for (const Entry& e : ent[p]) {
+          if (e.im.kind != 3) {
+            F[e.O] += e.im.mult * look(e.im);
+            continue;
+          }
+          const int need_bits = e.im.rmask & 7;
+          std::uint64_t v = 0;
+          for (int m = 0; m < 8; ++m)
+            if ((m & need_bits) == need_bits) v += h[m];
+          F[e.O] += e.im.mult * (v - e.im.sub);
+        }
+        return;
+      }
       for (const Entry& e : ent[p]) F[e.O] += e.im.mult * look(e.im);
     };
     // Copies of p counted per (x, a): `copies` of them, each with the same value.
