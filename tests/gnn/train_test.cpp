@@ -1,5 +1,5 @@
 // Tests of gnn/train, gnn/serialize and `sprig train`: the seeded split,
-// accuracy on football against the PyTorch reference value of issue #7,
+// accuracy on football and polblogs against the PyTorch reference of issue #7,
 // determinism for 1/2/4 threads, bad input, NaN loss, model files.
 #include <doctest/doctest.h>
 
@@ -17,6 +17,7 @@
 #include <sprig/gnn/train.hpp>
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
+#include <sprig/graph/transform.hpp>
 #include <sprig/io/graph_source.hpp>
 #include <sprig/io/labels.hpp>
 
@@ -116,6 +117,76 @@ TEST_CASE("gnn train: GCN on football reaches the PyTorch reference within 1.5 p
   constexpr double kTorchSameSplits = 0.8696;
   CHECK(mean >= kTorchSameSplits - 0.015);
   WARN(mean >= 0.913 - 0.015);
+}
+
+// Polblogs, largest component (1222 nodes), identity features, 2 layers, hidden 64,
+// 200 epochs: the splits and seeds `sprig train --largest-component --seed S` uses,
+// on which bench/peers/gnn_torch.py (plain PyTorch 1.13, same architecture) measured
+// the per-seed test accuracies below (bench/RESULTS.md "## GNN quality"). sprig's mean
+// over the same seeds must be within 1.5 points of torch's mean over them; under the
+// sanitizers fewer seeds run (the bound is the same, on the same seeds).
+namespace {
+
+struct Lcc {
+  Graph g;
+  std::vector<std::int32_t> labels;
+  int classes = 0;
+};
+
+Lcc polblogs_lcc() {
+  Dataset d = load("polblogs");
+  Graph g = d.g.directed() ? symmetrize(d.g) : std::move(d.g);
+  Subgraph s = largest_component(g);
+  Lcc r;
+  r.g = std::move(s.graph);
+  r.labels.resize(static_cast<std::size_t>(r.g.num_nodes()));
+  for (node_t v = 0; v < r.g.num_nodes(); ++v)
+    r.labels[static_cast<std::size_t>(v)] = d.labels[static_cast<std::size_t>(s.old_id_of_new[static_cast<std::size_t>(v)])];
+  r.classes = d.classes;
+  return r;
+}
+
+double polblogs_accuracy(const Lcc& p, const std::string& kind, int seed) {
+  const NodeMasks m = seeded_split(p.labels, static_cast<std::uint64_t>(seed));
+  double s = 0;
+  for (node_t v : m.train) s += std::log(static_cast<double>(p.g.neighbors(v).size()) + 1.0);
+  const ModelSpec spec{.kind = kind,
+                       .in_features = static_cast<int>(p.g.num_nodes()),
+                       .hidden = 64,
+                       .out_features = p.classes,
+                       .layers = 2,
+                       .dropout = 0.5,
+                       .identity_input = true,
+                       .avg_log_degree = std::max(1e-6, s / static_cast<double>(m.train.size()))};
+  Model model = make_model(spec, static_cast<std::uint64_t>(seed));
+  const NodeTrainResult r = train_node_classifier(model, p.g, Matrix(), p.labels, m,
+                                                  NodeTrainOptions{.epochs = 200, .seed = static_cast<std::uint64_t>(seed)});
+  return r.test_accuracy;
+}
+
+void check_polblogs(const std::string& kind, const std::vector<double>& torch, double issue_value) {
+  const Lcc p = polblogs_lcc();
+  REQUIRE(p.g.num_nodes() == 1222);
+  const int seeds = sprig::test::kSanitized ? 2 : static_cast<int>(torch.size());
+  double ours = 0, ref = 0;
+  for (int s = 1; s <= seeds; ++s) {
+    const double a = polblogs_accuracy(p, kind, s);
+    MESSAGE(kind << " seed " << s << ": sprig " << a << ", torch " << torch[static_cast<std::size_t>(s - 1)]);
+    ours += a;
+    ref += torch[static_cast<std::size_t>(s - 1)];
+  }
+  ours /= seeds;
+  ref /= seeds;
+  MESSAGE("polblogs " << kind << " mean test accuracy over " << seeds << " seeds: sprig " << ours << ", torch " << ref);
+  CHECK(ours >= ref - 0.015);
+  if (!sprig::test::kSanitized) WARN(ours >= issue_value - 0.015);
+}
+
+}  // namespace
+
+TEST_CASE("gnn train: SAGE (mean) on polblogs reaches the PyTorch reference within 1.5 points") {
+  // bench/peers/gnn_torch.py on the splits of seeds 1..5 (mean 0.9592; the issue quotes 0.953).
+  check_polblogs("sage", {0.96327, 0.97143, 0.96327, 0.93878, 0.95918}, 0.953);
 }
 
 TEST_CASE("gnn train: identical results for 1, 2 and 4 threads") {
