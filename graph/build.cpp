@@ -96,14 +96,14 @@ Graph build_core(node_t n, std::span<const node_t> src, std::span<const node_t> 
       if (mirror && src[i] != dst[i]) bump(dst[i]);
     }
   });
-  std::vector<edge_t> offsets;
+  UninitVector<edge_t> offsets;
   exclusive_scan(cursor, offsets);
   std::copy(offsets.begin(), offsets.end() - 1, cursor.begin());
   const auto arcs = static_cast<std::size_t>(offsets[un]);
 
   report(opt.progress, "scatter", 1, 4);
-  std::vector<node_t> targets(arcs);
-  std::vector<float> w(weighted ? arcs : 0);
+  UninitVector<node_t> targets(arcs);  // every slot is written by the scatter below
+  UninitVector<float> w(weighted ? arcs : 0);
   over_edges([&](std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       edge_t pos = bump(src[i]);
@@ -142,10 +142,10 @@ Graph build_core(node_t n, std::span<const node_t> src, std::span<const node_t> 
             : 0;
   }
   if (kept != static_cast<edge_t>(arcs)) {
-    std::vector<edge_t> new_offsets;
+    UninitVector<edge_t> new_offsets;
     exclusive_scan(cursor, new_offsets);
-    std::vector<node_t> new_targets(static_cast<std::size_t>(kept));
-    std::vector<float> new_w(weighted ? static_cast<std::size_t>(kept) : 0);
+    UninitVector<node_t> new_targets(static_cast<std::size_t>(kept));
+    UninitVector<float> new_w(weighted ? static_cast<std::size_t>(kept) : 0);
     parallel_chunks(un, kRowGrain, [&](std::size_t, std::size_t b, std::size_t e) {
       for (std::size_t u = b; u < e; ++u) {
         const auto len = static_cast<std::size_t>(cursor[u]);
@@ -159,7 +159,9 @@ Graph build_core(node_t n, std::span<const node_t> src, std::span<const node_t> 
     offsets = std::move(new_offsets);
   }
   report(opt.progress, "compact", 4, 4);
-  Graph g(std::move(offsets), std::move(targets), std::move(w), directed);
+  // Dropped self-loops leave none to count.
+  const auto loops = opt.self_loops == SelfLoops::drop ? std::optional<edge_t>(0) : std::nullopt;
+  Graph g = Graph::adopt(std::move(offsets), std::move(targets), std::move(w), directed, loops);
   // Edges the input had, less the self-loops dropped, less what survives: merged duplicates.
   if (stats) stats->duplicates_merged = static_cast<std::int64_t>(m) - stats->self_loops_removed - g.num_edges();
   return g;

@@ -9,9 +9,39 @@
 
 namespace sprig {
 
+namespace {
+// A parallel copy into storage nothing has touched yet (first touch in parallel).
+template <class T>
+UninitVector<T> copy_in(const std::vector<T>& v) {
+  UninitVector<T> out(v.size());
+  parallel_chunks(v.size(), std::size_t{1} << 16, [&](std::size_t, std::size_t b, std::size_t e) {
+    std::copy(v.begin() + static_cast<std::ptrdiff_t>(b), v.begin() + static_cast<std::ptrdiff_t>(e), out.begin() + static_cast<std::ptrdiff_t>(b));
+  });
+  return out;
+}
+}  // namespace
+
 template <class V, class E>
-Csr<V, E>::Csr(std::vector<E> offsets, std::vector<V> targets, std::vector<float> weights, bool directed)
-    : offsets_(std::move(offsets)), targets_(std::move(targets)), weights_(std::move(weights)), directed_(directed) {
+Csr<V, E>::Csr(const std::vector<E>& offsets, const std::vector<V>& targets, const std::vector<float>& weights,
+               bool directed)
+    : offsets_(copy_in(offsets)), targets_(copy_in(targets)), weights_(copy_in(weights)), directed_(directed) {
+  check_and_count(std::nullopt);
+}
+
+template <class V, class E>
+Csr<V, E> Csr<V, E>::adopt(UninitVector<E> offsets, UninitVector<V> targets, UninitVector<float> weights,
+                           bool directed, std::optional<E> self_loops) {
+  Csr g;
+  g.offsets_ = std::move(offsets);
+  g.targets_ = std::move(targets);
+  g.weights_ = std::move(weights);
+  g.directed_ = directed;
+  g.check_and_count(self_loops);
+  return g;
+}
+
+template <class V, class E>
+void Csr<V, E>::check_and_count(std::optional<E> self_loops) {
   if (offsets_.empty()) offsets_.push_back(0);
   SPRIG_EXPECTS(offsets_.back() == static_cast<E>(targets_.size()),
                 "csr: offsets[n] = {} but there are {} targets", offsets_.back(), targets_.size());
@@ -19,6 +49,10 @@ Csr<V, E>::Csr(std::vector<E> offsets, std::vector<V> targets, std::vector<float
                 "csr: {} weights for {} targets", weights_.size(), targets_.size());
   SPRIG_EXPECTS(offsets_.size() - 1 <= static_cast<std::size_t>(std::numeric_limits<V>::max()),
                 "csr: {} nodes exceed the node id type", offsets_.size() - 1);
+  if (self_loops) {
+    self_loops_ = *self_loops;
+    return;
+  }
   const V n = num_nodes();
   self_loops_ = parallel_sum<E>(static_cast<std::size_t>(n), [&](std::size_t u) {
     const E b = offsets_[u], e = offsets_[u + 1];

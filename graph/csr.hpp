@@ -15,10 +15,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
 #include <sprig/graph/types.hpp>
+#include <sprig/graph/uninit_vector.hpp>
 
 namespace sprig {
 
@@ -35,9 +37,14 @@ class Csr {
   using edge_type = E;
 
   Csr() : offsets_(1, 0) {}
-  /// Takes ownership of the arrays; throws InvalidArgument if the sizes disagree
-  /// (the full invariants are checked by validate()).
-  Csr(std::vector<E> offsets, std::vector<V> targets, std::vector<float> weights, bool directed);
+  /// Copies the arrays (in parallel); throws InvalidArgument if the sizes
+  /// disagree (the full invariants are checked by validate()).
+  Csr(const std::vector<E>& offsets, const std::vector<V>& targets, const std::vector<float>& weights, bool directed);
+  /// Takes ownership of the arrays without copying; same checks. Readers that
+  /// already passed over every target may give the self-loop count, which
+  /// spares one more pass (it must be right: num_edges() depends on it).
+  static Csr adopt(UninitVector<E> offsets, UninitVector<V> targets, UninitVector<float> weights, bool directed,
+                   std::optional<E> self_loops = std::nullopt);
 
   V num_nodes() const noexcept { return static_cast<V>(offsets_.size() - 1); }
   /// Stored arcs (an undirected edge counts twice, a self-loop once).
@@ -76,14 +83,16 @@ class Csr {
   void validate(const ValidateOptions& opt = {}) const;
 
   /// Releases the arrays (for callers that build a new graph from this one).
-  std::vector<E> release_offsets() && { return std::move(offsets_); }
-  std::vector<V> release_targets() && { return std::move(targets_); }
-  std::vector<float> release_weights() && { return std::move(weights_); }
+  UninitVector<E> release_offsets() && { return std::move(offsets_); }
+  UninitVector<V> release_targets() && { return std::move(targets_); }
+  UninitVector<float> release_weights() && { return std::move(weights_); }
 
  private:
-  std::vector<E> offsets_;
-  std::vector<V> targets_;
-  std::vector<float> weights_;
+  void check_and_count(std::optional<E> self_loops);
+
+  UninitVector<E> offsets_;
+  UninitVector<V> targets_;
+  UninitVector<float> weights_;
   E self_loops_ = 0;
   bool directed_ = false;
 };

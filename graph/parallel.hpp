@@ -75,8 +75,8 @@ T parallel_sum(std::size_t count, Fn&& f, std::size_t grain = 4096) {
 }
 
 /// Exclusive prefix sum of `in` into `out` (out.size() == in.size() + 1), in parallel.
-template <class T, class U>
-void exclusive_scan(const std::vector<U>& in, std::vector<T>& out, std::size_t grain = 1 << 16) {
+template <class T, class U, class AU, class AT>
+void exclusive_scan(const std::vector<U, AU>& in, std::vector<T, AT>& out, std::size_t grain = 1 << 16) {
   const std::size_t n = in.size();
   out.resize(n + 1);
   const std::size_t chunks = num_chunks(n, grain);

@@ -214,11 +214,11 @@ Graph remove_edges(const Graph& g, std::span<const node_t> src, std::span<const 
       count[u] = c;
     }
   });
-  std::vector<edge_t> new_off;
+  UninitVector<edge_t> new_off;
   exclusive_scan(count, new_off);
   const auto m = static_cast<std::size_t>(new_off[un]);
-  std::vector<node_t> new_tgt(m);
-  std::vector<float> new_w(g.weighted() ? m : 0);
+  UninitVector<node_t> new_tgt(m);  // every slot is written below
+  UninitVector<float> new_w(g.weighted() ? m : 0);
   const auto w = g.weights();
   parallel_chunks(un, kRowGrain, [&](std::size_t, std::size_t b, std::size_t e) {
     for (std::size_t u = b; u < e; ++u) {
@@ -231,7 +231,7 @@ Graph remove_edges(const Graph& g, std::span<const node_t> src, std::span<const 
       }
     }
   });
-  return Graph(std::move(new_off), std::move(new_tgt), std::move(new_w), g.directed());
+  return Graph::adopt(std::move(new_off), std::move(new_tgt), std::move(new_w), g.directed());
 }
 
 Graph remove_edges(const Graph& g, std::span<const std::pair<node_t, node_t>> edges, const RemoveEdgesOptions& opt) {

@@ -702,7 +702,8 @@ bool pread_full(int fd, unsigned char* dst, std::size_t n, std::uint64_t off) {
 // page cache nor the decompression is serialized behind HDF5's single lock.
 // Returns false (nothing read) when the dataset does not qualify.
 bool read_direct(const Dataset& d, const Where& where, hid_t mem, std::size_t elem, unsigned char* dst,
-                 std::uint64_t first, std::uint64_t rows, const Geometry& g) {
+                 std::uint64_t first, std::uint64_t rows, const Geometry& g, const BlockOptions& opt) {
+  const auto& on_rows = opt.on_rows;
   const hsize_t total_rows = g.rows, cols = g.cols;
   if (g.rank == 0) return false;
   Handle fid(H5Iget_file_id(d.id()), H5Fclose);
@@ -744,13 +745,20 @@ bool read_direct(const Dataset& d, const Where& where, hid_t mem, std::size_t el
                              off + n, file_bytes));
     Fd f{::open(where.file->c_str(), O_RDONLY | O_CLOEXEC)};
     if (f.fd < 0) return false;
-    const std::size_t piece = std::size_t{8} << 20;
+    // Pieces of whole rows, about 2 MiB (at most block_bytes): small enough that
+    // on_rows finds a piece still in cache, large enough that syscalls cost nothing.
+    const std::uint64_t piece_bytes = std::min<std::uint64_t>(std::uint64_t{2} << 20, opt.block_bytes);
+    const std::uint64_t piece_rows = std::max<std::uint64_t>(1, piece_bytes / row_bytes);
     std::atomic<bool> ok{true};
     parallel_for<std::size_t>(
-        0, num_chunks(n, piece),
+        0, num_chunks(rows, piece_rows),
         [&](std::size_t k) {
-          const std::uint64_t b = k * piece, len = std::min<std::uint64_t>(piece, n - b);
-          if (!pread_full(f.fd, dst + b, len, off + b)) ok = false;
+          const std::uint64_t r0 = k * piece_rows, nr = std::min<std::uint64_t>(piece_rows, rows - r0);
+          if (!pread_full(f.fd, dst + r0 * row_bytes, nr * row_bytes, off + r0 * row_bytes)) {
+            ok = false;
+            return;
+          }
+          if (on_rows) on_rows(first + r0, nr);
         },
         1);
     if (!ok) where.fail("short read of the data (file truncated or unreadable)");
@@ -797,8 +805,12 @@ bool read_direct(const Dataset& d, const Where& where, hid_t mem, std::size_t el
         const std::uint64_t r_hi = std::min<std::uint64_t>(std::min<std::uint64_t>(row0 + cr, total_rows), end);
         unsigned char* out = dst + (r_lo - first) * row_bytes;
         const std::size_t n_el = (r_hi - r_lo) * cols, el0 = (r_lo - row0) * cols;
+        const auto done = [&] {
+          if (on_rows) on_rows(r_lo, r_hi - r_lo);
+        };
         if (addr[k] == HADDR_UNDEF) {
           std::memset(out, 0, n_el * elem);
+          done();
           return;
         }
         const bool inflate = plan.deflate && !(mask[k] & (1u << plan.deflate_bit));
@@ -806,6 +818,7 @@ bool read_direct(const Dataset& d, const Where& where, hid_t mem, std::size_t el
         if (!inflate && !unshuf) {  // stored as is: read just the rows wanted, straight into place
           if (size[k] != chunk_bytes) bad[k] = 1;
           else if (!pread_full(f.fd, out, n_el * elem, addr[k] + el0 * elem)) bad[k] = 2;
+          else done();
           return;
         }
         Scratch& s = scratch.local();
@@ -828,6 +841,7 @@ bool read_direct(const Dataset& d, const Where& where, hid_t mem, std::size_t el
         }
         if (unshuf) unshuffle(src, out, chunk_elems, elem, el0, n_el);
         else std::memcpy(out, src + el0 * elem, n_el * elem);
+        done();
       },
       1);
   for (std::size_t k = 0; k < nchunks; ++k)
@@ -844,12 +858,13 @@ void Dataset::read_rows_raw(hid_t mem, std::size_t elem, void* out, std::size_t 
   if (count == 0) return;
   if (g.rank == 0) {
     if (H5Dread(id(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) where_.fail_hdf5("cannot read");
+    if (opt.on_rows) opt.on_rows(0, 1);
     return;
   }
   auto* dst = static_cast<unsigned char*>(out);
   const std::size_t row_bytes = g.cols * elem;
   const std::uint64_t end = first + rows;
-  if (opt.parallel_filters && read_direct(*this, where_, mem, elem, dst, first, rows, g)) return;
+  if (opt.parallel_filters && read_direct(*this, where_, mem, elem, dst, first, rows, g, opt)) return;
   const RawPlan plan = opt.parallel_filters ? raw_plan(*this, mem, g) : RawPlan{};
 
   if (plan.ok) {
@@ -926,6 +941,7 @@ void Dataset::read_rows_raw(hid_t mem, std::size_t elem, void* out, std::size_t 
         if (bad[k] != 0)
           where_.fail(fmt::format("corrupt chunk at row {} ({})", (c0 + k) * cr, chunk_error(bad[k])));
     }
+    if (opt.on_rows) opt.on_rows(first, rows);
     return;
   }
 
@@ -942,6 +958,7 @@ void Dataset::read_rows_raw(hid_t mem, std::size_t elem, void* out, std::size_t 
     Dataspace ms = Dataspace::simple(mdims);
     if (H5Dread(id(), mem, ms.id(), fs.id(), H5P_DEFAULT, dst + (r0 - first) * row_bytes) < 0)
       where_.fail_hdf5(fmt::format("cannot read rows [{}, {})", r0, r1).c_str());
+    if (opt.on_rows) opt.on_rows(r0, r1 - r0);
     r0 = r1;
   }
 }

@@ -169,6 +169,12 @@ struct BlockOptions {
   bool parallel_filters = true;  ///< decompress/compress shuffle+deflate chunks with zlib in parallel
   /// Test hook: called after each block is written with (blocks done); throwing aborts the write.
   std::function<void(std::size_t)> after_block;
+  /// Reads: called once per block of rows [first, first + rows) as soon as that
+  /// block is in the output buffer, possibly from several threads at once (the
+  /// blocks are disjoint and together cover the read), so that callers can
+  /// check data while it is still in cache. Paths that cannot tell blocks
+  /// apart call it once for the whole read.
+  std::function<void(std::uint64_t first, std::uint64_t rows)> on_rows;
 };
 
 class Attribute;
@@ -302,11 +308,12 @@ class Dataset {
   /// the file could hold even at deflate's best ratio (a corrupt size), so that
   /// no reader allocates memory for it.
   void check_plausible_size(std::size_t elem) const;
-  /// The whole dataset, converted to T.
-  template <class T>
-  std::vector<T> read_all(const BlockOptions& opt = {}) const {
+  /// The whole dataset, converted to T (into a std::vector, or another vector
+  /// type such as UninitVector<T>, which spares zero-filling what is read over).
+  template <class T, class Vec = std::vector<T>>
+  Vec read_all(const BlockOptions& opt = {}) const {
     check_plausible_size(sizeof(T));
-    std::vector<T> v(size());
+    Vec v(size());
     const auto d = dims();
     read_rows<T>(std::span<T>(v), 0, d.empty() ? 1 : d[0], opt);
     return v;

@@ -10,7 +10,11 @@
 #include <cstring>
 #include <filesystem>
 #include <limits>
+#include <mutex>
 #include <numeric>
+#include <optional>
+#include <span>
+#include <utility>
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
 #include <sprig/io/hdf5_graph.hpp>
@@ -96,7 +100,7 @@ void expect_length(const Dataset& d, std::uint64_t want, const std::string& what
 }
 
 // offsets[0] == 0, non-decreasing, offsets[n] == m.
-void check_offsets(const std::vector<edge_t>& off, std::uint64_t m, const Dataset& d, const char* targets_name) {
+void check_offsets(std::span<const edge_t> off, std::uint64_t m, const Dataset& d, const char* targets_name) {
   if (off.empty()) d.where().fail("is empty (needs n + 1 >= 1 values)");
   if (off[0] != 0) d.where().fail(fmt::format("offsets[0] = {} (must be 0)", off[0]));
   for (std::size_t i = 0; i + 1 < off.size(); ++i)
@@ -109,18 +113,22 @@ void check_offsets(const std::vector<edge_t>& off, std::uint64_t m, const Datase
 // One pass over the rows: every target in [0, n) (else IoError naming the lowest
 // bad arc), then unsorted rows are sorted (or rejected under validate); with
 // sum_duplicates, repeated targets of a row are merged (weights summed,
-// earliest time kept).
-void canonicalize(std::vector<edge_t>& off, std::vector<node_t>& t, std::vector<float>& w,
-                  std::vector<std::int64_t>& time, bool sum_duplicates, bool validate, const Dataset& td,
-                  std::vector<std::string>& notes) {
+// earliest time kept). Returns the number of self-loops, counted in the same
+// pass so that the Csr need not read the targets again (nullopt when merging
+// duplicates changed the arcs).
+std::optional<edge_t> canonicalize(UninitVector<edge_t>& off, UninitVector<node_t>& t, UninitVector<float>& w,
+                                   std::vector<std::int64_t>& time, bool sum_duplicates, bool validate,
+                                   const Dataset& td, std::vector<std::string>& notes) {
   const std::size_t n = off.size() - 1, grain = 4096;
   const auto nn = static_cast<node_t>(n);
   const std::size_t chunks = num_chunks(n, grain);
   std::vector<std::size_t> unsorted(chunks, 0), first_bad(chunks, n);
-  std::vector<edge_t> bad_arc(chunks, -1);
+  std::vector<edge_t> bad_arc(chunks, -1), loops(chunks, 0);
   parallel_chunks(n, grain, [&](std::size_t c, std::size_t b, std::size_t e) {
+    edge_t chunk_loops = 0;
     for (std::size_t u = b; u < e; ++u) {
       const edge_t lo = off[u], hi = off[u + 1];
+      const auto self = static_cast<node_t>(u);
       bool sorted = true;
       node_t prev = std::numeric_limits<node_t>::min();
       for (edge_t k = lo; k < hi; ++k) {
@@ -130,6 +138,7 @@ void canonicalize(std::vector<edge_t>& off, std::vector<node_t>& t, std::vector<
           return;
         }
         sorted &= prev <= x;
+        chunk_loops += x == self;
         prev = x;
       }
       if (!sorted) {
@@ -137,6 +146,7 @@ void canonicalize(std::vector<edge_t>& off, std::vector<node_t>& t, std::vector<
         if (first_bad[c] == n) first_bad[c] = u;
       }
     }
+    loops[c] = chunk_loops;
   });
   for (edge_t k : bad_arc)
     if (k >= 0) {
@@ -175,16 +185,17 @@ void canonicalize(std::vector<edge_t>& off, std::vector<node_t>& t, std::vector<
     });
     notes.push_back(fmt::format("{}: {} rows were not sorted by target; sorted on load", td.name(), n_unsorted));
   }
-  if (!sum_duplicates) return;
+  const edge_t self_loops = std::accumulate(loops.begin(), loops.end(), edge_t{0});
+  if (!sum_duplicates) return self_loops;
   const std::size_t dups = parallel_sum<std::size_t>(n, [&](std::size_t u) {
     std::size_t c = 0;
     for (edge_t k = off[u] + 1; k < off[u + 1]; ++k) c += t[k - 1] == t[k];
     return c;
   });
-  if (dups == 0) return;
+  if (dups == 0) return self_loops;
   if (validate) td.where().fail(fmt::format("{} duplicate entries (read without validate to sum them)", dups));
   std::size_t out = 0;
-  std::vector<edge_t> noff(n + 1, 0);
+  UninitVector<edge_t> noff(n + 1, 0);
   for (std::size_t u = 0; u < n; ++u) {
     const edge_t b = off[u], e = off[u + 1];
     for (edge_t k = b; k < e; ++k) {
@@ -206,9 +217,83 @@ void canonicalize(std::vector<edge_t>& off, std::vector<node_t>& t, std::vector<
   if (!time.empty()) time.resize(out);
   off = std::move(noff);
   notes.push_back(fmt::format("{}: {} duplicate entries summed (as scipy's sum_duplicates)", td.name(), dups));
+  return std::nullopt;
 }
 
-bool is_symmetric(const std::vector<edge_t>& off, const std::vector<node_t>& t, const std::vector<float>& w) {
+// Checks the targets block by block as the reader delivers them, while each
+// block is still in cache: every target in [0, n), rows sorted, self-loops
+// counted. Pairs that straddle two blocks are checked after the read. Anything
+// unusual (an id out of range, an unsorted row, a repeated target when those are
+// merged) sends the caller to canonicalize(), which reports or repairs it with
+// the full detail; a clean file, the common case, is then read in one pass.
+class TargetCheck {
+ public:
+  TargetCheck(std::span<const edge_t> off, const node_t* t) : off_(off), t_(t) {}
+
+  void operator()(std::uint64_t first, std::uint64_t count) {  // thread-safe
+    const auto b = static_cast<edge_t>(first), e = static_cast<edge_t>(first + count);
+    const auto nn = static_cast<node_t>(off_.size() - 1);
+    auto r = static_cast<std::size_t>(std::upper_bound(off_.begin(), off_.end(), b) - off_.begin() - 1);
+    edge_t loops = 0;
+    bool odd = false;
+    for (; !odd; ++r) {
+      const edge_t lo = std::max(off_[r], b), hi = std::min(off_[r + 1], e);
+      if (lo < hi) {
+        // A strictly increasing row is in range when its ends are, so the ids
+        // need no test of their own; both loops vectorise (no early exit).
+        const node_t* row = t_ + lo;
+        const auto len = static_cast<std::size_t>(hi - lo);
+        const auto self = static_cast<node_t>(r);
+        unsigned down = 0;
+        std::uint32_t same = row[0] == self;  // a row holds < 2^31 arcs
+        for (std::size_t i = 1; i < len; ++i) {
+          down |= static_cast<unsigned>(row[i - 1] >= row[i]);
+          same += row[i] == self;
+        }
+        odd = down != 0 || row[0] < 0 || row[len - 1] >= nn;
+        loops += same;
+      }
+      if (hi == e) break;
+    }
+    std::lock_guard lock(mutex_);
+    odd_ |= odd;
+    loops_ += loops;
+    if (b > 0) seams_.push_back(b);
+  }
+
+  /// The self-loop count when every block and seam was clean, else nullopt.
+  std::optional<edge_t> clean_self_loops() const {
+    if (odd_) return std::nullopt;
+    for (edge_t a : seams_) {
+      const auto r = static_cast<std::size_t>(std::upper_bound(off_.begin(), off_.end(), a) - off_.begin() - 1);
+      if (off_[r] < a && t_[a - 1] >= t_[a]) return std::nullopt;
+    }
+    return loops_;
+  }
+
+ private:
+  std::span<const edge_t> off_;
+  const node_t* t_;
+  std::mutex mutex_;
+  bool odd_ = false;
+  edge_t loops_ = 0;
+  std::vector<edge_t> seams_;
+};
+
+// Reads a rank-1 target dataset of m ids, checking it block by block; returns
+// the targets and, when the file was clean, the self-loop count.
+std::pair<UninitVector<node_t>, std::optional<edge_t>> read_targets(const Dataset& d, std::span<const edge_t> off,
+                                                                     const h5::BlockOptions& blocks) {
+  d.check_plausible_size(sizeof(node_t));
+  UninitVector<node_t> t(d.size());
+  TargetCheck check(off, t.data());
+  h5::BlockOptions b = blocks;
+  b.on_rows = [&check](std::uint64_t first, std::uint64_t count) { check(first, count); };
+  d.read_rows<node_t>(std::span<node_t>(t), 0, t.size(), b);
+  return {std::move(t), check.clean_self_loops()};
+}
+
+bool is_symmetric(const UninitVector<edge_t>& off, const UninitVector<node_t>& t, const UninitVector<float>& w) {
   const std::size_t n = off.size() - 1;
   std::atomic<bool> ok{true};
   parallel_chunks(n, 2048, [&](std::size_t, std::size_t b, std::size_t e) {
@@ -383,7 +468,7 @@ Hdf5Graph read_sprig(const File& f, const std::string& gpath, const Ctx& c) {
   Dataset od = open_vector(g, "offsets", true);
   Dataset td = open_vector(g, "targets", true);
   const std::uint64_t m = td.size();
-  std::vector<edge_t> off = od.read_all<edge_t>(c.blocks);
+  auto off = od.read_all<edge_t, UninitVector<edge_t>>(c.blocks);
   check_offsets(off, m, od, "targets");
   const std::int64_t n = static_cast<std::int64_t>(off.size()) - 1;
   if (n > std::numeric_limits<node_t>::max())
@@ -391,12 +476,12 @@ Hdf5Graph read_sprig(const File& f, const std::string& gpath, const Ctx& c) {
   if (auto nn = attr_int(f, "num_nodes"); nn && *nn != n)
     f.where().fail(
         fmt::format("num_nodes = {} but {}/offsets has {} values (n + 1 = {})", *nn, gpath, off.size(), *nn + 1));
-  std::vector<node_t> t = td.read_all<node_t>(c.blocks);
-  std::vector<float> w;
+  auto [t, clean_loops] = read_targets(td, off, c.blocks);
+  UninitVector<float> w;
   if (c.opt.weights && g.exists("weights")) {
     Dataset wd = open_vector(g, "weights", false);
     expect_length(wd, m, "targets has");
-    w = wd.read_all<float>(c.blocks);
+    w = wd.read_all<float, UninitVector<float>>(c.blocks);
   }
   std::vector<std::int64_t> time;
   if (g.exists("edge_time")) {
@@ -404,8 +489,8 @@ Hdf5Graph read_sprig(const File& f, const std::string& gpath, const Ctx& c) {
     expect_length(ed, m, "targets has");
     time = ed.read_all<std::int64_t>(c.blocks);
   }
-  canonicalize(off, t, w, time, false, c.opt.validate, td, c.notes);
-  r.graph = Graph(std::move(off), std::move(t), std::move(w), directed);
+  const auto loops = clean_loops ? clean_loops : canonicalize(off, t, w, time, false, c.opt.validate, td, c.notes);
+  r.graph = Graph::adopt(std::move(off), std::move(t), std::move(w), directed, loops);
   r.data.edge_time = std::move(time);
   if (auto ne = attr_int(f, "num_edges"); ne && *ne != r.graph.num_edges())
     f.where().fail(fmt::format("num_edges = {} but {} holds {} edges", *ne, gpath, r.graph.num_edges()));
@@ -445,7 +530,7 @@ Hdf5Graph read_csr_group(const File& f, const std::string& gpath, const Ctx& c) 
   Dataset pd = open_vector(g, "indptr", true);
   Dataset id = open_vector(g, "indices", true);
   const std::uint64_t m = id.size();
-  std::vector<edge_t> off = pd.read_all<edge_t>(c.blocks);
+  auto off = pd.read_all<edge_t, UninitVector<edge_t>>(c.blocks);
   check_offsets(off, m, pd, "indices");
   std::int64_t n = static_cast<std::int64_t>(off.size()) - 1;
   if (shape) {
@@ -459,15 +544,15 @@ Hdf5Graph read_csr_group(const File& f, const std::string& gpath, const Ctx& c) 
   }
   if (n > std::numeric_limits<node_t>::max())
     pd.where().fail(fmt::format("{} rows exceed the 32-bit node id range", n));
-  std::vector<node_t> t = id.read_all<node_t>(c.blocks);
-  std::vector<float> w;
+  auto [t, clean_loops] = read_targets(id, off, c.blocks);
+  UninitVector<float> w;
   if (g.exists("data")) {
     Dataset dd = open_vector(g, "data", false);
     expect_length(dd, m, "indices has");
-    if (c.opt.weights) w = dd.read_all<float>(c.blocks);
+    if (c.opt.weights) w = dd.read_all<float, UninitVector<float>>(c.blocks);
   }
   std::vector<std::int64_t> time;
-  canonicalize(off, t, w, time, true, c.opt.validate, id, c.notes);
+  const auto loops = clean_loops ? clean_loops : canonicalize(off, t, w, time, true, c.opt.validate, id, c.notes);
   bool directed;
   if (c.opt.directed) {
     directed = *c.opt.directed;
@@ -477,7 +562,7 @@ Hdf5Graph read_csr_group(const File& f, const std::string& gpath, const Ctx& c) 
     c.notes.push_back(fmt::format("{}: matrix is {}symmetric; read as {}", gpath, directed ? "not " : "",
                                   directed ? "directed" : "undirected"));
   }
-  r.graph = Graph(std::move(off), std::move(t), std::move(w), directed);
+  r.graph = Graph::adopt(std::move(off), std::move(t), std::move(w), directed, loops);
   read_node_data(f, c, n, r.data, false);
   return r;
 }
@@ -590,7 +675,7 @@ void append_matrix(const std::string& path, const std::string& folder, const std
   for (const auto& c : g.children())  // left by a killed writer: never linked in, safe to drop
     if (starts_with(c, kTmpPrefix)) g.remove(c);
   const std::string tmp = folder + "/" + kTmpPrefix + name + "-" + std::to_string(::getpid());
-  Writer w{{opt.compression, opt.chunk_bytes, true, true}, {opt.block_bytes, opt.parallel_filters, opt.after_block}};
+  Writer w{{opt.compression, opt.chunk_bytes, true, true}, {opt.block_bytes, opt.parallel_filters, opt.after_block, {}}};
   try {
     {
       Dataset d = w.matrix(f, tmp, m);
@@ -699,7 +784,7 @@ Hdf5Graph read_hdf5(const std::string& spec, const Hdf5ReadOptions& opt) {
 static Hdf5Graph read_hdf5_impl(const std::string& spec, const Hdf5ReadOptions& opt) {
   const Hdf5Path p = split_hdf5_path(spec);
   std::vector<std::string> notes;
-  Ctx c{p.file, opt, {opt.block_bytes, opt.parallel_filters, {}}, notes};
+  Ctx c{p.file, opt, {opt.block_bytes, opt.parallel_filters, {}, {}}, notes};
   File f = File::open(p.file);
   std::string group = !p.group.empty() ? p.group : opt.group;
   const bool sprig_file = attr_string(f, "format").value_or("") == kFormat;
@@ -765,7 +850,7 @@ void write_hdf5(const std::string& path, const Graph& g, const GraphData& data, 
   {
     File f = File::create(tmp.temp());
     Writer w{{opt.compression, opt.chunk_bytes, opt.chunked || opt.compression > 0, true},
-             {opt.block_bytes, opt.parallel_filters, opt.after_block}};
+             {opt.block_bytes, opt.parallel_filters, opt.after_block, {}}};
     f.write_attrs({{"format", std::string(kFormat)},
                    {"format_version", kFormatVersion},
                    {"name", data.name},
