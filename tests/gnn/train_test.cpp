@@ -189,6 +189,12 @@ TEST_CASE("gnn train: SAGE (mean) on polblogs reaches the PyTorch reference with
   check_polblogs("sage", {0.96327, 0.97143, 0.96327, 0.93878, 0.95918}, 0.953);
 }
 
+TEST_CASE("gnn train: GIN on polblogs reaches the PyTorch reference within 1.5 points") {
+  // bench/peers/gnn_torch.py on the same splits (mean 0.8629: its seed-4 run collapses to
+  // 0.502, the other four average 0.953; the issue quotes 0.945).
+  check_polblogs("gin", {0.95918, 0.95918, 0.95102, 0.50204, 0.94286}, 0.945);
+}
+
 TEST_CASE("gnn train: identical results for 1, 2 and 4 threads") {
   const Dataset d = load("polbooks");
   const NodeMasks m = seeded_split(d.labels, 2);
