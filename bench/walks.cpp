@@ -38,8 +38,8 @@ namespace {
 struct WalkBench {
   std::int64_t walks_per_node = 10, length = 80, dim = 128, window = 10, epochs = 1, negative = 5;
   double p = 1, q = 1;
-  bool random_weights = false, deterministic = false;
-  std::string labels, walks_out;
+  bool random_weights = false, deterministic = false, per_pair_negatives = false;
+  std::string labels, walks_out, emb_out;
 };
 
 WalkBench& wb() {
@@ -157,7 +157,8 @@ void run_node2vec() {
   WalkOptions wo{.walks_per_node = wb().walks_per_node, .length = wb().length, .p = wb().p, .q = wb().q,
                  .seed = o.seed};
   SkipGramOptions so{.dim = wb().dim, .window = wb().window, .negative = wb().negative, .epochs = wb().epochs,
-                     .deterministic = wb().deterministic, .seed = o.seed};
+                     .share_negatives = !wb().per_pair_negatives, .deterministic = wb().deterministic,
+                     .seed = o.seed};
   nlohmann::ordered_json r;
   r["kernel"] = "node2vec";
   r["graph"] = o.graph;
@@ -168,6 +169,7 @@ void run_node2vec() {
   r["dim"] = so.dim;
   r["window"] = so.window;
   r["epochs"] = so.epochs;
+  r["share_negatives"] = so.share_negatives;
   std::vector<double> walk_s, walk_cpu, train_s, train_cpu;
   Walks w;
   Matrix emb;
@@ -197,6 +199,7 @@ void run_node2vec() {
     r["macro_f1"] = res.macro_f1;
   }
   if (!wb().walks_out.empty()) write_walks_text(wb().walks_out, w);
+  if (!wb().emb_out.empty()) write_embedding_npy(wb().emb_out, emb);
   r["environment"] = environment();
   emit(r);
 }
@@ -224,8 +227,10 @@ void setup_node2vec(CLI::App& app) {
   sub->add_option("--negative", wb().negative, "negatives per pair")->capture_default_str();
   sub->add_option("--epochs", wb().epochs, "skip-gram epochs")->capture_default_str();
   sub->add_flag("--deterministic", wb().deterministic, "single-threaded reproducible training");
+  sub->add_flag("--per-pair-negatives", wb().per_pair_negatives, "fresh negatives per pair (word2vec) instead of per centre word");
   sub->add_option("--labels", wb().labels, "node labels: report Micro/Macro-F1");
   sub->add_option("--walks-out", wb().walks_out, "write the walks (text) for the gensim peer");
+  sub->add_option("--emb-out", wb().emb_out, "write the embedding (.npy) for scoring next to the peer's");
   on_run(sub, run_node2vec);
 }
 

@@ -27,11 +27,19 @@ constexpr float kMaxExp = 6.f;
 constexpr std::uint64_t kInitStream = 0x53474e53'494e4954ull;  // "SGNSINIT"
 constexpr std::uint64_t kTrainStream = 0x53474e53'5452414eull;  // "SGNSTRAN"
 
-// The two vector kernels of SGNS: a dot product, and the fused update of one
-// (input, output) pair, e ← e + g·l2 and l2 ← l2 + g·l1 in one pass. AVX2+FMA
-// versions are picked once at run time when the CPU has them (the library is
-// built without -march); the results are then the same for any thread count on
-// that machine, but FMA rounding differs from the portable loops.
+// The vector kernels of SGNS. One trained pair is an input row l1 against K
+// output rows (the word, label 1, and its negatives, label 0). word2vec does
+// K sequential (dot, update) steps; here the pair runs in two passes: the K
+// dot products l1·l2ₖ together (independent accumulator chains, l1 loaded
+// once per column block), then one pass that, per column block, updates every
+// l2ₖ ← l2ₖ + gₖ·l1 with the old l1 (as word2vec) and accumulates
+// e = Σₖ gₖ·l2ₖ (old rows) in registers, finishing with l1 ← l1 + e — no neu1e
+// buffer and one read/write of each row instead of two. The only difference
+// from the sequential order: a row drawn twice in one pair has both dot
+// products taken before either update. AVX2+FMA versions are picked once at
+// run time when the CPU has them (the library is built without -march); the
+// results are then the same for any thread count on that machine, but FMA
+// rounding differs from the portable loops.
 float dot_portable(const float* a, const float* b, std::int64_t d) {
   float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   std::int64_t j = 0;
@@ -45,71 +53,119 @@ float dot_portable(const float* a, const float* b, std::int64_t d) {
   return (s0 + s1) + (s2 + s3);
 }
 
-void update_portable(float* e, float* l2, const float* l1, float g, std::int64_t d) {
-  for (std::int64_t j = 0; j < d; ++j) {
-    const float x = l2[j];
-    e[j] += g * x;
-    l2[j] = x + g * l1[j];
-  }
+// out[k] = l1·rows[k] for k < K.
+void dots_portable(const float* l1, float* const* rows, int K, std::int64_t d, float* out) {
+  for (int k = 0; k < K; ++k) out[k] = dot_portable(l1, rows[k], d);
 }
 
-void add_portable(float* a, const float* b, std::int64_t d) {
-  for (std::int64_t j = 0; j < d; ++j) a[j] += b[j];
+// rows[k] += g[k]·l1 (old l1) and l1 += Σₖ g[k]·rows[k] (old rows), k < K.
+void update_portable(float* l1, float* const* rows, const float* g, int K, std::int64_t d) {
+  for (std::int64_t j = 0; j < d; ++j) {
+    const float x1 = l1[j];
+    float e = 0;
+    for (int k = 0; k < K; ++k) {
+      const float x = rows[k][j];
+      e += g[k] * x;
+      rows[k][j] = x + g[k] * x1;
+    }
+    l1[j] = x1 + e;
+  }
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx2,fma"))) float dot_avx2(const float* a, const float* b, std::int64_t d) {
-  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+// Four dot products l1·r0..r3 at once: two accumulator chains per row, l1
+// loaded once; the four sums reduced together by a horizontal-add tree.
+__attribute__((target("avx2,fma"))) void dot4_avx2(const float* l1, const float* r0, const float* r1,
+                                                   const float* r2, const float* r3, std::int64_t d, float* out) {
+  __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
   std::int64_t j = 0;
   for (; j + 16 <= d; j += 16) {
-    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j), s0);
-    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j + 8), _mm256_loadu_ps(b + j + 8), s1);
+    const __m256 x = _mm256_loadu_ps(l1 + j), y = _mm256_loadu_ps(l1 + j + 8);
+    a0 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r0 + j), a0);
+    a1 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r1 + j), a1);
+    a2 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r2 + j), a2);
+    a3 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r3 + j), a3);
+    b0 = _mm256_fmadd_ps(y, _mm256_loadu_ps(r0 + j + 8), b0);
+    b1 = _mm256_fmadd_ps(y, _mm256_loadu_ps(r1 + j + 8), b1);
+    b2 = _mm256_fmadd_ps(y, _mm256_loadu_ps(r2 + j + 8), b2);
+    b3 = _mm256_fmadd_ps(y, _mm256_loadu_ps(r3 + j + 8), b3);
   }
-  for (; j + 8 <= d; j += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j), s0);
-  s0 = _mm256_add_ps(s0, s1);
-  __m128 h = _mm_add_ps(_mm256_castps256_ps128(s0), _mm256_extractf128_ps(s0, 1));
-  h = _mm_add_ps(h, _mm_movehl_ps(h, h));
-  h = _mm_add_ss(h, _mm_movehdup_ps(h));
-  float s = _mm_cvtss_f32(h);
-  for (; j < d; ++j) s += a[j] * b[j];
-  return s;
+  for (; j + 8 <= d; j += 8) {
+    const __m256 x = _mm256_loadu_ps(l1 + j);
+    a0 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r0 + j), a0);
+    a1 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r1 + j), a1);
+    a2 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r2 + j), a2);
+    a3 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r3 + j), a3);
+  }
+  a0 = _mm256_add_ps(a0, b0);
+  a1 = _mm256_add_ps(a1, b1);
+  a2 = _mm256_add_ps(a2, b2);
+  a3 = _mm256_add_ps(a3, b3);
+  // hadd tree: lanes [Σa0 Σa1 Σa2 Σa3] of the low half plus the high half.
+  const __m256 h = _mm256_hadd_ps(_mm256_hadd_ps(a0, a1), _mm256_hadd_ps(a2, a3));
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+  alignas(16) float t[4];
+  _mm_store_ps(t, s);
+  for (; j < d; ++j) {
+    t[0] += l1[j] * r0[j];
+    t[1] += l1[j] * r1[j];
+    t[2] += l1[j] * r2[j];
+    t[3] += l1[j] * r3[j];
+  }
+  out[0] = t[0], out[1] = t[1], out[2] = t[2], out[3] = t[3];
 }
 
-__attribute__((target("avx2,fma"))) void update_avx2(float* e, float* l2, const float* l1, float g, std::int64_t d) {
-  const __m256 gv = _mm256_set1_ps(g);
+__attribute__((target("avx2,fma"))) void dots_avx2(const float* l1, float* const* rows, int K, std::int64_t d,
+                                                   float* out) {
+  int k = 0;
+  for (; k + 4 <= K; k += 4) dot4_avx2(l1, rows[k], rows[k + 1], rows[k + 2], rows[k + 3], d, out + k);
+  if (k < K) {  // 1–3 left: pad the group with l1 itself (a valid row; the extra sums are dropped)
+    const float* r[4] = {l1, l1, l1, l1};
+    for (int i = 0; k + i < K; ++i) r[i] = rows[k + i];
+    float t[4];
+    dot4_avx2(l1, r[0], r[1], r[2], r[3], d, t);
+    for (int i = 0; k + i < K; ++i) out[k + i] = t[i];
+  }
+}
+
+__attribute__((target("avx2,fma"))) void update_avx2(float* l1, float* const* rows, const float* g, int K,
+                                                     std::int64_t d) {
   std::int64_t j = 0;
   for (; j + 8 <= d; j += 8) {
-    const __m256 x = _mm256_loadu_ps(l2 + j);
-    _mm256_storeu_ps(e + j, _mm256_fmadd_ps(gv, x, _mm256_loadu_ps(e + j)));
-    _mm256_storeu_ps(l2 + j, _mm256_fmadd_ps(gv, _mm256_loadu_ps(l1 + j), x));
+    const __m256 x1 = _mm256_loadu_ps(l1 + j);
+    __m256 e = _mm256_setzero_ps();
+    for (int k = 0; k < K; ++k) {
+      const __m256 gk = _mm256_broadcast_ss(g + k);
+      const __m256 x = _mm256_loadu_ps(rows[k] + j);
+      e = _mm256_fmadd_ps(gk, x, e);
+      _mm256_storeu_ps(rows[k] + j, _mm256_fmadd_ps(gk, x1, x));
+    }
+    _mm256_storeu_ps(l1 + j, _mm256_add_ps(x1, e));
   }
   for (; j < d; ++j) {
-    const float x = l2[j];
-    e[j] += g * x;
-    l2[j] = x + g * l1[j];
+    const float x1 = l1[j];
+    float e = 0;
+    for (int k = 0; k < K; ++k) {
+      const float x = rows[k][j];
+      e += g[k] * x;
+      rows[k][j] = x + g[k] * x1;
+    }
+    l1[j] = x1 + e;
   }
-}
-
-__attribute__((target("avx2,fma"))) void add_avx2(float* a, const float* b, std::int64_t d) {
-  std::int64_t j = 0;
-  for (; j + 8 <= d; j += 8) _mm256_storeu_ps(a + j, _mm256_add_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(b + j)));
-  for (; j < d; ++j) a[j] += b[j];
 }
 #endif
 
 struct Kernels {
-  float (*dot)(const float*, const float*, std::int64_t) = dot_portable;
-  void (*update)(float*, float*, const float*, float, std::int64_t) = update_portable;
-  void (*add)(float*, const float*, std::int64_t) = add_portable;
+  void (*dots)(const float*, float* const*, int, std::int64_t, float*) = dots_portable;
+  void (*update)(float*, float* const*, const float*, int, std::int64_t) = update_portable;
 };
 
 Kernels pick_kernels() {
   Kernels k;
 #if defined(__x86_64__) && defined(__GNUC__)
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-    k.dot = dot_avx2;
+    k.dots = dots_avx2;
     k.update = update_avx2;
-    k.add = add_avx2;
   }
 #endif
   return k;
@@ -199,8 +255,7 @@ class Trainer {
         }
     }
     // Noise distribution ∝ count^ns_exponent as an alias table.
-    prob_.assign(static_cast<std::size_t>(n), 0.f);
-    alias_.assign(static_cast<std::size_t>(n), 0);
+    noise_.assign(static_cast<std::size_t>(n), NoiseEntry{});
     std::vector<double> w(static_cast<std::size_t>(n));
     double s = 0;
     for (std::int64_t v = 0; v < n; ++v) s += w[v] = counts[v] > 0 ? std::pow(static_cast<double>(counts[v]), o.ns_exponent) : 0.0;
@@ -213,22 +268,21 @@ class Trainer {
       while (!small.empty() && !large.empty()) {
         const std::int64_t l = small.back(), g = large.back();
         small.pop_back();
-        prob_[l] = static_cast<float>(w[l]);
-        alias_[l] = static_cast<node_t>(g);
+        noise_[l] = {static_cast<float>(w[l]), static_cast<node_t>(g)};
         w[g] -= 1.0 - w[l];
         if (w[g] < 1.0) {
           large.pop_back();
           small.push_back(g);
         }
       }
-      for (std::int64_t v : large) prob_[v] = 1.f, alias_[v] = static_cast<node_t>(v);
+      for (std::int64_t v : large) noise_[v] = {1.f, static_cast<node_t>(v)};
       std::int64_t any = 0;
       while (counts[any] == 0) ++any;
       for (std::int64_t v : small) {
         if (counts[v] > 0)
-          prob_[v] = 1.f, alias_[v] = static_cast<node_t>(v);
+          noise_[v] = {1.f, static_cast<node_t>(v)};
         else
-          prob_[v] = 0.f, alias_[v] = static_cast<node_t>(any);
+          noise_[v] = {0.f, static_cast<node_t>(any)};
       }
     }
     for (int i = 0; i < kExpTableSize; ++i) {
@@ -257,11 +311,11 @@ class Trainer {
     for (std::int64_t r = 0; r < rounds; ++r) {
       const std::int64_t lo = w.count * r / rounds, hi = w.count * (r + 1) / rounds;
       if (o_.deterministic) {
-        Scratch sc(d_, o_.negative);
+        Scratch sc(o_.negative);
         for (std::int64_t i = lo; i < hi; ++i) train_walk(w, i, epoch, sc);
       } else {
         tbb::parallel_for(tbb::blocked_range<std::int64_t>(lo, hi, 16), [&](const tbb::blocked_range<std::int64_t>& br) {
-          Scratch sc(d_, o_.negative);
+          Scratch sc(o_.negative);
           for (std::int64_t i = br.begin(); i != br.end(); ++i) train_walk(w, i, epoch, sc);
         });
       }
@@ -274,10 +328,12 @@ class Trainer {
 
  private:
   struct Scratch {
-    Scratch(std::int64_t d, std::int64_t negative) : neu1e(static_cast<std::size_t>(d)), cur(negative), next(negative) {}
+    Scratch(std::int64_t negative)
+        : cur(negative), next(negative), rows(negative + 1), f(negative + 4), g(negative + 1) {}
     std::vector<node_t> sentence;
-    std::vector<float> neu1e;
     std::vector<node_t> cur, next;  // negatives of this pair and of the next one (prefetched)
+    std::vector<float*> rows;       // output rows of one pair: the word's, then the negatives'
+    std::vector<float> f, g;        // their dot products (padded to a multiple of 4) and gradients
   };
 
   void train_walk(const Walks& w, std::int64_t i, std::int64_t epoch, Scratch& sc) {
@@ -301,14 +357,25 @@ class Trainer {
         std::max(o_.min_learning_rate, o_.learning_rate - (o_.learning_rate - o_.min_learning_rate) * frac));
     const auto len = static_cast<std::int64_t>(sent.size());
     if (len < 2) return;
-    draw_negatives(rng, sc.next);  // the first pair's, prefetched while its rows are found
+    const bool share = o_.share_negatives;
+    draw_negatives(rng, sc.next);  // the first pair's (position's), prefetched while its rows are found
     for (std::int64_t pos = 0; pos < len; ++pos) {
+      // The next position's output row and the input row that enters the
+      // window next (the others were used a position ago and are cached).
+      if (pos + 1 < len) prefetch_row(syn1_.row(sent[pos + 1]).data(), d_);
+      if (pos + o_.window + 1 < len) prefetch_row(syn0_.row(sent[pos + o_.window + 1]).data(), d_);
       const std::int64_t reach = o_.window - static_cast<std::int64_t>(rng.bounded(static_cast<std::uint32_t>(o_.window)));
       const std::int64_t a = std::max<std::int64_t>(0, pos - reach), b = std::min(len - 1, pos + reach);
+      if (share) {  // one draw per position, shared by its contexts; the next position's drawn ahead
+        std::swap(sc.cur, sc.next);
+        if (pos + 1 < len) draw_negatives(rng, sc.next);
+      }
       for (std::int64_t c = a; c <= b; ++c) {
         if (c == pos) continue;
-        std::swap(sc.cur, sc.next);
-        draw_negatives(rng, sc.next);
+        if (!share) {
+          std::swap(sc.cur, sc.next);
+          draw_negatives(rng, sc.next);
+        }
         train_pair(sent[c], sent[pos], alpha, sc);
       }
     }
@@ -321,7 +388,8 @@ class Trainer {
     for (node_t& t : out) {
       float coin;
       const auto u = static_cast<node_t>(rng.index_and_coin(static_cast<std::uint32_t>(n_), coin));
-      t = coin < prob_[u] ? u : alias_[u];
+      const NoiseEntry ne = noise_[u];  // one cache line for both halves of the alias entry
+      t = coin < ne.prob ? u : ne.alias;
       prefetch_row(syn1_.row(t).data(), d_);
     }
   }
@@ -335,27 +403,30 @@ class Trainer {
     return (label - exp_table_[idx]) * alpha;
   }
 
-  // Input vector syn0[context] against syn1neg[word] (label 1) and the negatives sc.cur (label 0).
+  // Input vector syn0[context] against syn1neg[word] (label 1) and the
+  // negatives sc.cur (label 0; one equal to the word is skipped, as word2vec).
   void train_pair(node_t context, node_t word, float alpha, Scratch& sc) {
     float* l1 = syn0_.row(context).data();
-    float* e = sc.neu1e.data();
-    std::fill(sc.neu1e.begin(), sc.neu1e.end(), 0.f);
-    float* l2 = syn1_.row(word).data();
-    k_.update(e, l2, l1, gradient(k_.dot(l1, l2, d_), 1.f, alpha), d_);
-    for (const node_t target : sc.cur) {
-      if (target == word) continue;
-      l2 = syn1_.row(target).data();
-      k_.update(e, l2, l1, gradient(k_.dot(l1, l2, d_), 0.f, alpha), d_);
-    }
-    k_.add(l1, e, d_);
+    int K = 0;
+    sc.rows[K++] = syn1_.row(word).data();
+    for (const node_t target : sc.cur)
+      if (target != word) sc.rows[K++] = syn1_.row(target).data();
+    k_.dots(l1, sc.rows.data(), K, d_, sc.f.data());
+    sc.g[0] = gradient(sc.f[0], 1.f, alpha);
+    for (int k = 1; k < K; ++k) sc.g[k] = gradient(sc.f[k], 0.f, alpha);
+    k_.update(l1, sc.rows.data(), sc.g.data(), K, d_);
   }
 
   const SkipGramOptions& o_;
   std::int64_t n_, d_;
   Matrix syn0_, syn1_;
   std::int64_t total_ = 0;
-  std::vector<float> keep_, prob_;
-  std::vector<node_t> alias_;
+  struct NoiseEntry {
+    float prob = 0;
+    node_t alias = 0;
+  };
+  std::vector<float> keep_;
+  std::vector<NoiseEntry> noise_;  // alias table of the noise distribution
   float exp_table_[kExpTableSize];
   std::uint64_t train_seed_ = 0;
   std::atomic<std::int64_t> processed_{0};

@@ -7,6 +7,14 @@
 // the pair trains input vector syn0[walk[j]] against output vectors
 // syn1neg[walk[i]] (label 1) and `negative` nodes drawn from the unigram^0.75
 // distribution (label 0), with the word2vec sigmoid table clamped at ±6.
+// With share_negatives (the default) the `negative` noise nodes are drawn once
+// per centre word and shared by all the contexts of its window, as in Ji et
+// al., "Parallelizing Word2Vec in Shared and Distributed Memory" (2016) and
+// BlazingText: each pair still trains against `negative` unigram^0.75 draws
+// and the pairs are still trained one after another, but the random output
+// rows — the memory traffic that bounds SGNS — are fetched once per centre
+// word instead of once per pair (≈ 2·window fewer); false draws them per pair
+// as word2vec and gensim do.
 // Sub-sampling keeps a node of frequency c with probability
 // (√(c/(s·T)) + 1)·(s·T)/c (T = total occurrences, s = sample). The learning
 // rate falls linearly from learning_rate to min_learning_rate over all epochs.
@@ -17,10 +25,12 @@
 // gensim: threads update the shared matrices without locks, so results vary
 // run to run. `deterministic` trains on the calling thread in walk order with
 // randomness keyed by (seed, epoch, walk): bitwise-identical output for any
-// thread count, at the cost of using one core. Inner loops: AVX2+FMA kernels
-// picked at run time when the CPU has them (portable loops otherwise, which
-// round differently, so bitwise reproducibility holds per machine); the
-// negatives' rows are drawn one pair ahead and prefetched.
+// thread count, at the cost of using one core. Inner loops: one pair is two
+// passes — the word's and the negatives' dot products together, then one fused
+// pass updating their output rows and the input row (see skipgram.cpp) —
+// with AVX2+FMA kernels picked at run time when the CPU has them (portable
+// loops otherwise, which round differently, so bitwise reproducibility holds
+// per machine); the negatives' rows are drawn one pair ahead and prefetched.
 // Cost: O(epochs · T · window · (negative + 1) · d); memory 2·n·d floats plus
 // the walks (or one batch of them: node2vec_embedding streams the walks).
 #pragma once
@@ -43,6 +53,7 @@ struct SkipGramOptions {
   std::int64_t epochs = 1;          ///< ≥ 1
   double sample = 1e-3;             ///< sub-sampling threshold; 0 disables
   double ns_exponent = 0.75;        ///< noise distribution ∝ count^ns_exponent
+  bool share_negatives = true;      ///< one negative draw per centre word, shared by its window (see above)
   bool deterministic = false;       ///< single-threaded, bitwise reproducible
   std::uint64_t seed = 1;
   ProgressFn progress;              ///< stage "skipgram": done/total node occurrences

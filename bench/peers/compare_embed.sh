@@ -12,7 +12,8 @@
 #     git clone https://github.com/snap-stanford/snap /work/peers/snap
 #     make -C /work/peers/snap/examples/node2vec
 #   (SNAP=/path/to/node2vec overrides; rows are skipped with a note when absent).
-# SKIP_SLOW=1 skips the SNAP end-to-end run on cond-mat (≈ 330 CPU-seconds).
+# SKIP_SLOW=1 skips the SNAP end-to-end run on cond-mat (≈ 330 CPU-seconds);
+# SKIP_RMAT=1 skips FastRP on R-MAT 2^22 nodes / 2^26 edges (≈ 9 GB of memory).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-$ROOT/build/release}
@@ -51,6 +52,7 @@ done
 if [ -x "$SNAP" ] && [ -z "${SKIP_SLOW:-}" ]; then
   read -r w c < <(cpu_time "$SNAP" -i:"$LP/graph.edges" -o:"$LP/snap.emb" -d:128 -l:80 -r:10 -k:10 -e:1 -p:0.25 -q:4)
   echo "speed node2vec end to end cond-mat-train SNAP: ${w} s wall, ${c} CPU-s"
+  SNAP_E2E=$c
   evals+=(--eval "$LP/snap.emb")
 fi
 "$BENCH" embed-eval --graph "$CONDMAT" --task linkpred --methods "" "${evals[@]}" --json > "$WORK/lp_peers.json"
@@ -80,6 +82,10 @@ json "$WORK/pb_peers.json" "'\n'.join(f\"quality polblogs Micro-F1 {x['method'].
 ours=$(json "$WORK/frp.json" "r['time']['median_s']")
 ref=$($PY "$ROOT/bench/peers/embed_fastrp_ref.py" "$CONDMAT" --trials 3 2>/dev/null | $PY -c "import json,sys; print(json.load(sys.stdin)['seconds'])")
 echo "speed FastRP cond-mat: sprig ${ours} s, reference ${ref} s, ratio $($PY -c "print(f'{$ref/$ours:.1f}x')")"
+if [ -z "${SKIP_RMAT:-}" ]; then
+  "$BENCH" fastrp --graph rmat:22:16 --threads "$THREADS" --trials 2 --warmup 0 --json > "$WORK/frp_rmat.json"
+  json "$WORK/frp_rmat.json" "f\"speed FastRP rmat:22:16 ({r['nodes']} nodes, {r['arcs']} arcs): {r['time']['median_s']:.2f} s, bound {r['bandwidth_bound_s']:.2f} s at {r['read_bandwidth_gbs']:.1f} GB/s read, ratio to bound {r['ratio_to_bound']:.2f}x, peak RSS {r['peak_rss_bytes']/1e9:.1f} GB\""
+fi
 
 # ---- speed: node2vec walks on email-Enron (r=10, l=80, p=0.25, q=4) ----
 if [ -f "$ENRON" ]; then
@@ -98,11 +104,15 @@ fi
 # ---- speed: node2vec end to end on cond-mat's training graph (d=128, r=10, l=80, w=10, 1 epoch) vs gensim
 # on the same walks, and gensim's embedding scored on the link-prediction task ----
 "$BENCH" node2vec --graph "$LP/graph.edges" --threads "$THREADS" --trials 1 --warmup 0 --p 0.25 --q 4 \
-  --walks-out "$WORK/cm.walks" --json > "$WORK/n2v.json"
+  --walks-out "$WORK/cm.walks" --emb-out "$WORK/sprig_n2v.npy" --json > "$WORK/n2v.json"
 json "$WORK/n2v.json" "f\"speed node2vec end to end cond-mat sprig: walks {r['walk_cpu_s']:.1f} + SGNS {r['train_cpu_s']:.1f} = {r['total_cpu_s']:.1f} CPU-s ({r['total_s']:.1f} s wall)\""
 $PY "$ROOT/bench/peers/embed_gensim.py" "$WORK/cm.walks" --nodes 16726 --workers "$THREADS" --save-npy "$WORK/gensim.npy" \
   > "$WORK/gensim.json"
 json "$WORK/gensim.json" "f\"speed gensim Word2Vec on the same walks: {r['train_s']:.1f} s wall, {r['train_cpu_s']:.1f} CPU-s\""
 json "$WORK/gensim.json" "f\"ratio SGNS gensim/sprig CPU-s: {r['train_cpu_s'] / json.load(open('$WORK/n2v.json'))['train_cpu_s']:.2f}x\""
-"$BENCH" embed-eval --graph "$CONDMAT" --task linkpred --methods "" --eval "$WORK/gensim.npy" --json > "$WORK/lp_gensim.json"
-json "$WORK/lp_gensim.json" "f\"quality cond-mat AUC gensim (sprig's walks): {r['rows'][0]['auc']:.4f}\""
+"$BENCH" embed-eval --graph "$CONDMAT" --task linkpred --methods "" --eval "$WORK/sprig_n2v.npy" --eval "$WORK/gensim.npy" \
+  --json > "$WORK/lp_gensim.json"
+json "$WORK/lp_gensim.json" "f\"quality cond-mat AUC on the same walks: sprig SGNS {r['rows'][0]['auc']:.4f}, gensim {r['rows'][1]['auc']:.4f}\""
+if [ -n "${SNAP_E2E:-}" ]; then
+  json "$WORK/n2v.json" "f\"ratio node2vec end to end SNAP/sprig CPU-s: {$SNAP_E2E / r['total_cpu_s']:.1f}x\""
+fi
