@@ -2,6 +2,7 @@
 // then k pull iterations alternating between the two buffers; each finished
 // row is normalised and added into the output while it is still in cache.
 #include <sprig/embed/fastrp.hpp>
+#include <sprig/embed/fastrp_projection.hpp>
 #include <sprig/embed/fastrp_cuda.hpp>
 
 #include <algorithm>

@@ -67,7 +67,7 @@ SPRIG_HD inline edge_t walk_lower_bound(const WalkArrays& P, node_t v, node_t x)
   const node_t* a = P.tgt + b;
   while (n > 1) {
     const edge_t half = n / 2;
-    a = a[half - 1] < x ? a + half : a;
+    a += half & -static_cast<edge_t>(a[half - 1] < x);  // a mask, not a ternary: GCC made that a branch
     n -= half;
   }
   return (a - P.tgt) + (*a < x ? 1 : 0);
