@@ -146,6 +146,13 @@ TEST_CASE("fastrp: matches the dense brute force of the paper's formulas") {
                                  .seed = 17}});
   cases.push_back({"directed, no row normalization", true, false,
                    FastRpOptions{.dim = 8, .iteration_weights = {1.f, 1.f}, .normalize_rows = false, .seed = 2}});
+  // Wider than one 64-column register tile with a remainder tile and 5 scalar
+  // columns; a trailing zero-weight iteration (skipped) and an all-zero case.
+  cases.push_back({"dim 77, weighted, trailing zero weight", false, true,
+                   FastRpOptions{.dim = 77, .iteration_weights = {0.5f, 2.f, 0.f}, .seed = 23}});
+  cases.push_back({"dim 130, directed", true, false,
+                   FastRpOptions{.dim = 130, .iteration_weights = {1.f, 0.f, 3.f}, .seed = 29}});
+  cases.push_back({"all weights zero", false, false, FastRpOptions{.dim = 9, .iteration_weights = {0.f, 0.f}}});
   for (std::uint64_t gseed = 1; gseed <= 3; ++gseed) {
     for (const Case& c : cases) {
       CAPTURE(c.name);
