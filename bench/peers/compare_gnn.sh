@@ -77,7 +77,10 @@ GRAPHS=${GRAPHS:-"polblogs syn"}
 TRIALS=${TRIALS:-5}          # timed epochs on polblogs (after 1 warm-up)
 SYN_TRIALS=${SYN_TRIALS:-3}  # timed epochs on the synthetic graph (after 1 warm-up)
 "$SPRIG" convert "$DATA/polblogs.edges.gz" "$TMP/polblogs.h5" --quiet
-case " $GRAPHS " in *" syn "*) "$SPRIG" generate "er:$SYN_NODES:$SYN_EDGES" -o "$TMP/syn.h5" --seed 1 --quiet ;; esac
+case " $GRAPHS " in *" syn "*)
+  "$SPRIG" generate er --nodes "$SYN_NODES" --edges "$SYN_EDGES" -o "$TMP/syn.edges" --seed 1 --quiet
+  "$SPRIG" convert "$TMP/syn.edges" "$TMP/syn.h5" --quiet ;;
+esac
 printf '%-22s %-5s %12s %12s %12s %12s %8s %8s\n' graph model sprig_s sprig_cpu torch_s torch_cpu ratio cpu_ratio
 for g in $GRAPHS; do
   tr=$TRIALS; [ "$g" = syn ] && tr=$SYN_TRIALS
