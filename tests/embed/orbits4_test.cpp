@@ -21,6 +21,7 @@
 #include <sprig/graph/parallel.hpp>
 
 #include "embed/orbit_bruteforce.hpp"
+#include "embed/orbit_oracle_check.hpp"
 #include "test_config.hpp"
 
 namespace {
@@ -89,22 +90,7 @@ Graph stars_and_clique() {
 }
 
 void check_against_oracle(const Graph& g, const std::string& what) {
-  const auto b = sprig::test::brute_force_orbits(g, 4);
-  for (Per per : {Per::node, Per::edge}) {
-    const auto r = sprig::orbit_counts(g, {.max_size = 4, .per = per});
-    const CountMatrix& want = per == Per::node ? b.node : b.edge;
-    REQUIRE_MESSAGE(r.counts.rows() == want.rows(), what);
-    REQUIRE_MESSAGE(r.counts.cols() == want.cols(), what);
-    bool same = true;
-    for (Eigen::Index i = 0; i < want.rows() && same; ++i)
-      for (Eigen::Index j = 0; j < want.cols() && same; ++j)
-        if (r.counts(i, j) != want(i, j)) {
-          same = false;
-          FAIL_CHECK(what << (per == Per::node ? " node " : " edge ") << i << " orbit " << j << ": got "
-                          << r.counts(i, j) << ", oracle " << want(i, j));
-        }
-    if (per == Per::edge) CHECK_MESSAGE(r.edges == b.edges, what);
-  }
+  sprig::test::check_against_oracle(g, 4, what);
 }
 
 // orbit_counts with the 64-bit edge-id instantiation (mirrors count_one).

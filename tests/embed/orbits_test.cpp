@@ -20,9 +20,12 @@
 #include <sprig/io/edge_list_io.hpp>
 
 #include "embed/orbit_bruteforce.hpp"
+#include "embed/orbit_oracle_check.hpp"
 #include "test_config.hpp"
 
 namespace {
+
+using sprig::test::check_against_oracle;
 
 using sprig::CountMatrix;
 using sprig::Graph;
@@ -32,25 +35,6 @@ using sprig::Per;
 Graph load(const std::string& name) { return sprig::read_graph(std::string(SPRIG_DATA_DIR) + "/" + name + ".edges.gz"); }
 
 // Compares ours with the oracle in all four modes up to max_size; names the first mismatch.
-void check_against_oracle(const Graph& g, int max_size, const std::string& what) {
-  const auto b = sprig::test::brute_force_orbits(g, max_size);
-  for (Per per : {Per::node, Per::edge}) {
-    const auto r = sprig::orbit_counts(g, {.max_size = max_size, .per = per});
-    const CountMatrix& want = per == Per::node ? b.node : b.edge;
-    REQUIRE_MESSAGE(r.counts.rows() == want.rows(), what);
-    REQUIRE_MESSAGE(r.counts.cols() == want.cols(), what);
-    bool same = true;
-    for (Eigen::Index i = 0; i < want.rows() && same; ++i)
-      for (Eigen::Index j = 0; j < want.cols() && same; ++j)
-        if (r.counts(i, j) != want(i, j)) {
-          same = false;
-          FAIL_CHECK(what << " k=" << max_size << (per == Per::node ? " node " : " edge ") << i << " orbit " << j
-                          << ": got " << r.counts(i, j) << ", oracle " << want(i, j));
-        }
-    if (per == Per::edge) CHECK_MESSAGE(r.edges == b.edges, what);
-    else CHECK(r.edges.empty());
-  }
-}
 
 }  // namespace
 
