@@ -58,9 +58,10 @@ void dots_portable(const float* l1, float* const* rows, int K, std::int64_t d, f
   for (int k = 0; k < K; ++k) out[k] = dot_portable(l1, rows[k], d);
 }
 
-// rows[k] += g[k]·l1 (old l1) and l1 += Σₖ g[k]·rows[k] (old rows), k < K.
-void update_portable(float* l1, float* const* rows, const float* g, int K, std::int64_t d) {
-  for (std::int64_t j = 0; j < d; ++j) {
+// rows[k] += g[k]·l1 (old l1) and l1 += Σₖ g[k]·rows[k] (old rows), k < K,
+// over columns [j0, d) (the AVX2 path's scalar tail calls it too).
+inline void update_columns(float* l1, float* const* rows, const float* g, int K, std::int64_t j0, std::int64_t d) {
+  for (std::int64_t j = j0; j < d; ++j) {
     const float x1 = l1[j];
     float e = 0;
     for (int k = 0; k < K; ++k) {
@@ -70,6 +71,10 @@ void update_portable(float* l1, float* const* rows, const float* g, int K, std::
     }
     l1[j] = x1 + e;
   }
+}
+
+void update_portable(float* l1, float* const* rows, const float* g, int K, std::int64_t d) {
+  update_columns(l1, rows, g, K, 0, d);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -142,16 +147,7 @@ __attribute__((target("avx2,fma"))) void update_avx2(float* l1, float* const* ro
     }
     _mm256_storeu_ps(l1 + j, _mm256_add_ps(x1, e));
   }
-  for (; j < d; ++j) {
-    const float x1 = l1[j];
-    float e = 0;
-    for (int k = 0; k < K; ++k) {
-      const float x = rows[k][j];
-      e += g[k] * x;
-      rows[k][j] = x + g[k] * x1;
-    }
-    l1[j] = x1 + e;
-  }
+  update_columns(l1, rows, g, K, j, d);
 }
 #endif
 
