@@ -113,22 +113,18 @@ void check_offsets(std::span<const edge_t> off, std::uint64_t m, const Dataset& 
 // One pass over the rows: every target in [0, n) (else IoError naming the lowest
 // bad arc), then unsorted rows are sorted (or rejected under validate); with
 // sum_duplicates, repeated targets of a row are merged (weights summed,
-// earliest time kept). Returns the number of self-loops, counted in the same
-// pass so that the Csr need not read the targets again (nullopt when merging
-// duplicates changed the arcs).
-std::optional<edge_t> canonicalize(UninitVector<edge_t>& off, UninitVector<node_t>& t, UninitVector<float>& w,
-                                   std::vector<std::int64_t>& time, bool sum_duplicates, bool validate,
-                                   const Dataset& td, std::vector<std::string>& notes) {
+// earliest time kept). Only files that TargetCheck found unusual come here.
+void canonicalize(UninitVector<edge_t>& off, UninitVector<node_t>& t, UninitVector<float>& w,
+                  std::vector<std::int64_t>& time, bool sum_duplicates, bool validate,
+                  const Dataset& td, std::vector<std::string>& notes) {
   const std::size_t n = off.size() - 1, grain = 4096;
   const auto nn = static_cast<node_t>(n);
   const std::size_t chunks = num_chunks(n, grain);
   std::vector<std::size_t> unsorted(chunks, 0), first_bad(chunks, n);
-  std::vector<edge_t> bad_arc(chunks, -1), loops(chunks, 0);
+  std::vector<edge_t> bad_arc(chunks, -1);
   parallel_chunks(n, grain, [&](std::size_t c, std::size_t b, std::size_t e) {
-    edge_t chunk_loops = 0;
     for (std::size_t u = b; u < e; ++u) {
       const edge_t lo = off[u], hi = off[u + 1];
-      const auto self = static_cast<node_t>(u);
       bool sorted = true;
       node_t prev = std::numeric_limits<node_t>::min();
       for (edge_t k = lo; k < hi; ++k) {
@@ -138,7 +134,6 @@ std::optional<edge_t> canonicalize(UninitVector<edge_t>& off, UninitVector<node_
           return;
         }
         sorted &= prev <= x;
-        chunk_loops += x == self;
         prev = x;
       }
       if (!sorted) {
@@ -146,7 +141,6 @@ std::optional<edge_t> canonicalize(UninitVector<edge_t>& off, UninitVector<node_
         if (first_bad[c] == n) first_bad[c] = u;
       }
     }
-    loops[c] = chunk_loops;
   });
   for (edge_t k : bad_arc)
     if (k >= 0) {
@@ -185,14 +179,13 @@ std::optional<edge_t> canonicalize(UninitVector<edge_t>& off, UninitVector<node_
     });
     notes.push_back(fmt::format("{}: {} rows were not sorted by target; sorted on load", td.name(), n_unsorted));
   }
-  const edge_t self_loops = std::accumulate(loops.begin(), loops.end(), edge_t{0});
-  if (!sum_duplicates) return self_loops;
+  if (!sum_duplicates) return;
   const std::size_t dups = parallel_sum<std::size_t>(n, [&](std::size_t u) {
     std::size_t c = 0;
     for (edge_t k = off[u] + 1; k < off[u + 1]; ++k) c += t[k - 1] == t[k];
     return c;
   });
-  if (dups == 0) return self_loops;
+  if (dups == 0) return;
   if (validate) td.where().fail(fmt::format("{} duplicate entries (read without validate to sum them)", dups));
   std::size_t out = 0;
   UninitVector<edge_t> noff(n + 1, 0);
@@ -217,15 +210,15 @@ std::optional<edge_t> canonicalize(UninitVector<edge_t>& off, UninitVector<node_
   if (!time.empty()) time.resize(out);
   off = std::move(noff);
   notes.push_back(fmt::format("{}: {} duplicate entries summed (as scipy's sum_duplicates)", td.name(), dups));
-  return std::nullopt;
 }
 
 // Checks the targets block by block as the reader delivers them, while each
 // block is still in cache: every target in [0, n), rows sorted, self-loops
 // counted. Pairs that straddle two blocks are checked after the read. Anything
-// unusual (an id out of range, an unsorted row, a repeated target when those are
-// merged) sends the caller to canonicalize(), which reports or repairs it with
-// the full detail; a clean file, the common case, is then read in one pass.
+// unusual (an id out of range, an unsorted row, a repeated target) sends the
+// caller to canonicalize(), which reports or repairs it with the full detail
+// (and the Csr then counts self-loops itself); a clean file, the common case,
+// is read in one pass.
 class TargetCheck {
  public:
   TargetCheck(std::span<const edge_t> off, const node_t* t) : off_(off), t_(t) {}
@@ -489,8 +482,8 @@ Hdf5Graph read_sprig(const File& f, const std::string& gpath, const Ctx& c) {
     expect_length(ed, m, "targets has");
     time = ed.read_all<std::int64_t>(c.blocks);
   }
-  const auto loops = clean_loops ? clean_loops : canonicalize(off, t, w, time, false, c.opt.validate, td, c.notes);
-  r.graph = Graph::adopt(std::move(off), std::move(t), std::move(w), directed, loops);
+  if (!clean_loops) canonicalize(off, t, w, time, false, c.opt.validate, td, c.notes);
+  r.graph = Graph::adopt(std::move(off), std::move(t), std::move(w), directed, clean_loops);
   r.data.edge_time = std::move(time);
   if (auto ne = attr_int(f, "num_edges"); ne && *ne != r.graph.num_edges())
     f.where().fail(fmt::format("num_edges = {} but {} holds {} edges", *ne, gpath, r.graph.num_edges()));
@@ -552,7 +545,7 @@ Hdf5Graph read_csr_group(const File& f, const std::string& gpath, const Ctx& c) 
     if (c.opt.weights) w = dd.read_all<float, UninitVector<float>>(c.blocks);
   }
   std::vector<std::int64_t> time;
-  const auto loops = clean_loops ? clean_loops : canonicalize(off, t, w, time, true, c.opt.validate, id, c.notes);
+  if (!clean_loops) canonicalize(off, t, w, time, true, c.opt.validate, id, c.notes);
   bool directed;
   if (c.opt.directed) {
     directed = *c.opt.directed;
@@ -562,7 +555,7 @@ Hdf5Graph read_csr_group(const File& f, const std::string& gpath, const Ctx& c) 
     c.notes.push_back(fmt::format("{}: matrix is {}symmetric; read as {}", gpath, directed ? "not " : "",
                                   directed ? "directed" : "undirected"));
   }
-  r.graph = Graph::adopt(std::move(off), std::move(t), std::move(w), directed, loops);
+  r.graph = Graph::adopt(std::move(off), std::move(t), std::move(w), directed, clean_loops);
   read_node_data(f, c, n, r.data, false);
   return r;
 }
