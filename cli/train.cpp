@@ -28,6 +28,22 @@
 
 namespace sprig::cli {
 
+gnn::ModelSpec model_spec(const TrainArgs& a, const gnn::InputFeatures& feat, node_t n, int out_features) {
+  return {.kind = a.model,
+          .in_features = feat.in_features(n),
+          .hidden = a.hidden,
+          .out_features = out_features,
+          .layers = a.layers,
+          .dropout = a.dropout,
+          .aggr = a.aggr,
+          .identity_input = feat.identity,
+          .residual = a.residual,
+          .layer_norm = a.layer_norm,
+          .virtual_node = a.virtual_node,
+          .heads = a.heads,
+          .dagnn_k = a.dagnn_k};
+}
+
 namespace {
 
 bool ends_with(const std::string& s, const std::string& suffix) {
@@ -127,19 +143,7 @@ int run_train_node(const TrainArgs& a) {
   }
 
   // ---- model and training
-  gnn::ModelSpec spec{.kind = a.model,
-                      .in_features = feat.in_features(n),
-                      .hidden = a.hidden,
-                      .out_features = classes,
-                      .layers = a.layers,
-                      .dropout = a.dropout,
-                      .aggr = a.aggr,
-                      .identity_input = feat.identity,
-                      .residual = a.residual,
-                      .layer_norm = a.layer_norm,
-                      .virtual_node = a.virtual_node,
-                      .heads = a.heads,
-                      .dagnn_k = a.dagnn_k};
+  gnn::ModelSpec spec = model_spec(a, feat, n, classes);
   {  // PNA's δ: mean log(d + 1) over the training nodes.
     double s = 0;
     for (node_t v : masks.train) s += std::log(static_cast<double>(g.neighbors(v).size()) + 1.0);

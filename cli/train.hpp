@@ -6,6 +6,9 @@
 #include <cstdint>
 #include <string>
 
+#include <sprig/gnn/features.hpp>
+#include <sprig/gnn/model.hpp>
+
 #include "common.hpp"
 
 namespace sprig::cli {
@@ -36,5 +39,10 @@ struct TrainArgs {
   std::string write_split;         ///< node task: write "node split" lines (original ids)
   std::string output;              ///< -o model.h5
 };
+
+/// The model the shared --model/--hidden/--layers/... flags describe, for input
+/// `feat` on n nodes and `out_features` outputs (classes, or the link task's
+/// embedding width); PNA's avg_log_degree is left to the caller.
+gnn::ModelSpec model_spec(const TrainArgs& a, const gnn::InputFeatures& feat, node_t n, int out_features);
 
 }  // namespace sprig::cli

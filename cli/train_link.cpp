@@ -99,19 +99,7 @@ int run_train_link(const TrainArgs& a) {
   if (!feat.identity) gnn::check_features(feat.x, n, fmt::format("train: features {}", a.features));
 
   // ---- model and training
-  gnn::ModelSpec spec{.kind = a.model,
-                      .in_features = feat.in_features(n),
-                      .hidden = a.hidden,
-                      .out_features = a.hidden,
-                      .layers = a.layers,
-                      .dropout = a.dropout,
-                      .aggr = a.aggr,
-                      .identity_input = feat.identity,
-                      .residual = a.residual,
-                      .layer_norm = a.layer_norm,
-                      .virtual_node = a.virtual_node,
-                      .heads = a.heads,
-                      .dagnn_k = a.dagnn_k};
+  gnn::ModelSpec spec = model_spec(a, feat, n, a.hidden);
   {  // PNA's δ: mean log(d + 1) over the training graph.
     double s = 0;
     for (node_t v = 0; v < n; ++v) s += std::log(static_cast<double>(train.degree(v)) + 1.0);
