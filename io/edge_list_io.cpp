@@ -723,31 +723,13 @@ bool is_matrix_market_path(std::string_view path) noexcept {
 
 EdgeListFile parse_edge_list(std::string_view text, const EdgeListReadOptions& opt, std::string_view source_name) {
   EdgeListReader reader{std::string(source_name), opt};
-  const std::size_t block = std::max<std::size_t>(opt.block_bytes, 1);
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = pos + block;
-    if (end >= text.size()) {
-      end = text.size();
-    } else {
-      const auto nl = text.find('\n', end - 1);
-      end = nl == std::string_view::npos ? text.size() : nl + 1;
-    }
-    reader.feed(text.substr(pos, end - pos));
-    pos = end;
-    report(opt.progress, "parse", pos, text.size());
-  }
+  feed_text_blocks(text, opt.block_bytes, opt.progress, reader);
   return reader.finish();
 }
 
 EdgeListFile read_edge_list(const std::string& path, const EdgeListReadOptions& opt) {
-  TextSource source(path, opt.block_bytes);
   EdgeListReader reader{path, opt};
-  std::string_view block;
-  while (source.next(block)) {
-    reader.feed(block);
-    report(opt.progress, "read", source.file_bytes_read(), source.file_bytes());
-  }
+  feed_file_blocks(path, opt.block_bytes, opt.progress, reader);
   return reader.finish();
 }
 

@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 
+#include <sprig/graph/progress.hpp>
+
 namespace sprig {
 
 /// Blocks of a text file; see the file comment.
@@ -50,5 +52,38 @@ std::string read_text_file(const std::string& path);
 
 /// True when the file starts with the gzip magic bytes. Throws IoError if it cannot be opened.
 bool is_gzip_file(const std::string& path);
+
+/// Feeds `text` to `reader.feed(block)` in blocks of about `block_bytes` that end
+/// just after a '\n' (the last may not), reporting stage "parse" per block: the
+/// in-memory twin of TextSource, so a parser sees the same blocks either way.
+template <class Reader>
+void feed_text_blocks(std::string_view text, std::size_t block_bytes, const ProgressFn& progress, Reader& reader) {
+  const std::size_t block = block_bytes > 0 ? block_bytes : 1;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = pos + block;
+    if (end >= text.size()) {
+      end = text.size();
+    } else {
+      const auto nl = text.find('\n', end - 1);
+      end = nl == std::string_view::npos ? text.size() : nl + 1;
+    }
+    reader.feed(text.substr(pos, end - pos));
+    pos = end;
+    report(progress, "parse", pos, text.size());
+  }
+}
+
+/// Feeds every block of the file `path` to `reader.feed(block)`, reporting stage
+/// "read" in bytes of the file on disk.
+template <class Reader>
+void feed_file_blocks(const std::string& path, std::size_t block_bytes, const ProgressFn& progress, Reader& reader) {
+  TextSource source(path, block_bytes);
+  std::string_view block;
+  while (source.next(block)) {
+    reader.feed(block);
+    report(progress, "read", source.file_bytes_read(), source.file_bytes());
+  }
+}
 
 }  // namespace sprig
