@@ -7,18 +7,9 @@ Usage: /usr/bin/python3 load_igraph.py FILE [--directed] [--trials T] [--warmup 
 """
 import argparse
 import json
-import signal
-import statistics
 import sys
-import time
 
-
-class TimeUp(Exception):
-    pass
-
-
-def on_alarm(signum, frame):
-    raise TimeUp()
+from timed_trials import time_trials
 
 
 def main():
@@ -34,30 +25,8 @@ def main():
 
     out = {"peer": "igraph", "version": igraph.__version__, "file": args.file,
            "call": f"igraph.Graph.Read_Edgelist(path, directed={args.directed})"}
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, args.timeout)
-    times, cpu = [], []
-    try:
-        for i in range(args.warmup + args.trials):
-            t0, c0 = time.perf_counter(), time.process_time()
-            g = igraph.Graph.Read_Edgelist(args.file, directed=args.directed)
-            dt, dc = time.perf_counter() - t0, time.process_time() - c0
-            if i >= args.warmup:
-                times.append(dt)
-                cpu.append(dc)
-            out["nodes"], out["edges"] = g.vcount(), g.ecount()
-            del g
-        out["status"] = "ok"
-    except TimeUp:
-        out["status"] = "timeout"
-    except MemoryError:
-        out["status"] = "out of memory"
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    out["timeout_s"] = args.timeout
-    out["trials_s"] = times
-    out["median_s"] = statistics.median(times) if times else None
-    out["cpu_trials_s"] = cpu
-    out["cpu_median_s"] = statistics.median(cpu) if cpu else None
+    time_trials(out, lambda: igraph.Graph.Read_Edgelist(args.file, directed=args.directed),
+                lambda g: {"nodes": g.vcount(), "edges": g.ecount()}, args.trials, args.warmup, args.timeout)
     json.dump(out, sys.stdout)
     print()
 

@@ -10,18 +10,9 @@ Usage: /usr/bin/python3 load_networkx.py FILE [--directed] [--trials T] [--timeo
 import argparse
 import json
 import resource
-import signal
-import statistics
 import sys
-import time
 
-
-class TimeUp(Exception):
-    pass
-
-
-def on_alarm(signum, frame):
-    raise TimeUp()
+from timed_trials import time_trials
 
 
 def main():
@@ -41,31 +32,10 @@ def main():
     create_using = nx.DiGraph if args.directed else nx.Graph
     out = {"peer": "networkx", "version": nx.__version__, "file": args.file,
            "call": f"nx.read_edgelist(path, nodetype=int, create_using={create_using.__name__})"}
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, args.timeout)
-    times, cpu = [], []
-    try:
-        for i in range(args.warmup + args.trials):
-            t0, c0 = time.perf_counter(), time.process_time()
-            g = nx.read_edgelist(args.file, nodetype=int, create_using=create_using)
-            dt, dc = time.perf_counter() - t0, time.process_time() - c0
-            if i >= args.warmup:
-                times.append(dt)
-                cpu.append(dc)
-            out["nodes"], out["edges"] = g.number_of_nodes(), g.number_of_edges()
-            del g
-        out["status"] = "ok"
-    except TimeUp:
-        out["status"] = "timeout"
-    except MemoryError:
-        out["status"] = "out of memory"
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    out["timeout_s"] = args.timeout
     out["max_gib"] = args.max_gib
-    out["trials_s"] = times
-    out["median_s"] = statistics.median(times) if times else None
-    out["cpu_trials_s"] = cpu
-    out["cpu_median_s"] = statistics.median(cpu) if cpu else None
+    time_trials(out, lambda: nx.read_edgelist(args.file, nodetype=int, create_using=create_using),
+                lambda g: {"nodes": g.number_of_nodes(), "edges": g.number_of_edges()}, args.trials, args.warmup,
+                args.timeout)
     json.dump(out, sys.stdout)
     print()
 
