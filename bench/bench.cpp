@@ -18,6 +18,8 @@
 
 #include <sprig/graph/error.hpp>
 
+#include "json_text.hpp"
+
 namespace sprig::bench {
 namespace {
 
@@ -29,27 +31,6 @@ std::map<std::string, void (*)(CLI::App&)>& registry() {
 std::vector<std::pair<CLI::App*, std::function<void()>>>& runs() {
   static std::vector<std::pair<CLI::App*, std::function<void()>>> list;
   return list;
-}
-
-std::string format_value(const nlohmann::ordered_json& v) {
-  if (v.is_boolean()) return v.get<bool>() ? "yes" : "no";
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_float()) return fmt::format("{:.6g}", v.get<double>());
-  return v.dump();
-}
-
-void print_text(const nlohmann::ordered_json& obj, const std::string& prefix) {
-  for (const auto& [key, value] : obj.items()) {
-    if (value.is_object()) {
-      print_text(value, prefix + key + ".");
-    } else if (value.is_array()) {
-      std::string items;
-      for (const auto& x : value) items += (items.empty() ? "" : " ") + format_value(x);
-      std::printf("%s%s: %s\n", prefix.c_str(), key.c_str(), items.c_str());
-    } else {
-      std::printf("%s%s: %s\n", prefix.c_str(), key.c_str(), format_value(value).c_str());
-    }
-  }
 }
 
 std::string cpu_model() {
@@ -176,7 +157,7 @@ void emit(const nlohmann::ordered_json& report) {
   if (options().json)
     std::printf("%s\n", report.dump(2).c_str());
   else
-    print_text(report, "");
+    tools::print_text(report);
   std::fflush(stdout);
 }
 
