@@ -850,6 +850,26 @@ bool read_direct(const Dataset& d, const Where& where, hid_t mem, std::size_t el
   return true;
 }
 
+// The generic (HDF5-library) row path of read_rows_raw / write_rows_raw: rows
+// [first, end) in hyperslabs of whole chunks, up to `block_bytes` each; selects
+// each in `fs` and calls io(r0, r1, memory space of its (r1 − r0)·cols elements).
+template <class Io>
+void for_each_row_block(const Where& where, hid_t fs, const std::vector<hsize_t>& chunk_dims, std::uint64_t first,
+                        std::uint64_t end, hsize_t cols, std::size_t row_bytes, std::size_t block_bytes, Io&& io) {
+  hsize_t block_rows = std::max<hsize_t>(1, block_bytes / std::max<std::size_t>(1, row_bytes));
+  if (!chunk_dims.empty() && chunk_dims[0] > 0)
+    block_rows = std::max<hsize_t>(chunk_dims[0], block_rows / chunk_dims[0] * chunk_dims[0]);
+  for (std::uint64_t r0 = first; r0 < end;) {
+    const std::uint64_t r1 = std::min<std::uint64_t>(end, (r0 / block_rows + 1) * block_rows);
+    const hsize_t start[2] = {r0, 0}, cnt[2] = {r1 - r0, cols};
+    where.check(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, nullptr, cnt, nullptr), "cannot select rows");
+    const hsize_t mdims[1] = {(r1 - r0) * cols};
+    Dataspace ms = Dataspace::simple(mdims);
+    io(r0, r1, ms.id());
+    r0 = r1;
+  }
+}
+
 }  // namespace
 
 void Dataset::read_rows_raw(hid_t mem, std::size_t elem, void* out, std::size_t count, std::uint64_t first,
@@ -946,21 +966,13 @@ void Dataset::read_rows_raw(hid_t mem, std::size_t elem, void* out, std::size_t 
   }
 
   // Generic path: hyperslabs of whole chunks, up to block_bytes each, straight into `out`.
-  hsize_t block_rows = std::max<hsize_t>(1, opt.block_bytes / std::max<std::size_t>(1, row_bytes));
-  const auto cd = chunk_dims();
-  if (!cd.empty() && cd[0] > 0) block_rows = std::max<hsize_t>(cd[0], block_rows / cd[0] * cd[0]);
   Dataspace fs = space();
-  for (std::uint64_t r0 = first; r0 < end;) {
-    const std::uint64_t r1 = std::min<std::uint64_t>(end, (r0 / block_rows + 1) * block_rows);
-    const hsize_t start[2] = {r0, 0}, cnt[2] = {r1 - r0, g.cols};
-    where_.check(H5Sselect_hyperslab(fs.id(), H5S_SELECT_SET, start, nullptr, cnt, nullptr), "cannot select rows");
-    const hsize_t mdims[1] = {(r1 - r0) * g.cols};
-    Dataspace ms = Dataspace::simple(mdims);
-    if (H5Dread(id(), mem, ms.id(), fs.id(), H5P_DEFAULT, dst + (r0 - first) * row_bytes) < 0)
-      where_.fail_hdf5(fmt::format("cannot read rows [{}, {})", r0, r1).c_str());
-    if (opt.on_rows) opt.on_rows(r0, r1 - r0);
-    r0 = r1;
-  }
+  for_each_row_block(where_, fs.id(), chunk_dims(), first, end, g.cols, row_bytes, opt.block_bytes,
+                     [&](std::uint64_t r0, std::uint64_t r1, hid_t ms) {
+                       if (H5Dread(id(), mem, ms, fs.id(), H5P_DEFAULT, dst + (r0 - first) * row_bytes) < 0)
+                         where_.fail_hdf5(fmt::format("cannot read rows [{}, {})", r0, r1).c_str());
+                       if (opt.on_rows) opt.on_rows(r0, r1 - r0);
+                     });
 }
 
 void Dataset::write_rows_raw(hid_t mem, std::size_t elem, const void* in, std::size_t count, std::uint64_t first,
@@ -1037,22 +1049,14 @@ void Dataset::write_rows_raw(hid_t mem, std::size_t elem, const void* in, std::s
     return;
   }
 
-  hsize_t block_rows = std::max<hsize_t>(1, opt.block_bytes / std::max<std::size_t>(1, row_bytes));
-  const auto cd = chunk_dims();
-  if (!cd.empty() && cd[0] > 0) block_rows = std::max<hsize_t>(cd[0], block_rows / cd[0] * cd[0]);
   Dataspace fs = space();
-  for (std::uint64_t r0 = first; r0 < end;) {
-    const std::uint64_t r1 = std::min<std::uint64_t>(end, (r0 / block_rows + 1) * block_rows);
-    const hsize_t start[2] = {r0, 0}, cnt[2] = {r1 - r0, g.cols};
-    where_.check(H5Sselect_hyperslab(fs.id(), H5S_SELECT_SET, start, nullptr, cnt, nullptr), "cannot select rows");
-    const hsize_t mdims[1] = {(r1 - r0) * g.cols};
-    Dataspace ms = Dataspace::simple(mdims);
-    if (H5Dwrite(id(), mem, ms.id(), fs.id(), H5P_DEFAULT, src + (r0 - first) * row_bytes) < 0)
-      where_.fail_hdf5(fmt::format("cannot write rows [{}, {})", r0, r1).c_str());
-    r0 = r1;
-    ++blocks;
-    if (opt.after_block) opt.after_block(blocks);
-  }
+  for_each_row_block(where_, fs.id(), chunk_dims(), first, end, g.cols, row_bytes, opt.block_bytes,
+                     [&](std::uint64_t r0, std::uint64_t r1, hid_t ms) {
+                       if (H5Dwrite(id(), mem, ms, fs.id(), H5P_DEFAULT, src + (r0 - first) * row_bytes) < 0)
+                         where_.fail_hdf5(fmt::format("cannot write rows [{}, {})", r0, r1).c_str());
+                       ++blocks;
+                       if (opt.after_block) opt.after_block(blocks);
+                     });
 }
 
 std::vector<std::string> Dataset::read_strings() const {
