@@ -120,6 +120,13 @@ nlohmann::ordered_json to_json(const TrialStats& s) {
   return j;
 }
 
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 std::int64_t peak_rss_bytes() {
   std::ifstream in("/proc/self/status");
   std::string line;
@@ -151,6 +158,12 @@ TempFile::TempFile(const std::string& suffix) {
 
 TempFile::~TempFile() {
   if (!path_.empty()) std::remove(path_.c_str());
+}
+
+void finish_report(nlohmann::ordered_json& report, bool verified) {
+  report["verified"] = verified;
+  report["environment"] = environment();
+  emit(report);
 }
 
 void emit(const nlohmann::ordered_json& report) {

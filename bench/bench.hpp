@@ -85,6 +85,9 @@ double time_once(Fn&& fn) {
 }
 
 /// Peak resident set size of the process so far (VmHWM), in bytes; 0 if unknown.
+/// User + system CPU seconds of this process so far (all threads), from getrusage.
+double process_cpu_seconds();
+
 std::int64_t peak_rss_bytes();
 /// Resets the peak to the current RSS (Linux ≥ 4.0); returns false if not possible.
 bool reset_peak_rss();
@@ -104,6 +107,10 @@ class TempFile {
 
 /// Prints the report: one JSON object with --json, else `key: value` lines.
 void emit(const nlohmann::ordered_json& report);
+
+/// The end of a kernel: adds "verified" (its checks throw on failure, so reaching here
+/// with them run means they held) and "environment", then emit()s the report.
+void finish_report(nlohmann::ordered_json& report, bool verified);
 
 /// A note on stderr (`sprig-bench: ...`) unless --quiet.
 void note(const std::string& message);

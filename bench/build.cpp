@@ -39,13 +39,6 @@ bool same_graph(const Graph& a, const Graph& b) {
 }
 
 // CPU seconds (user + system, all threads) of the process so far.
-double cpu_seconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-}
-
 bool g_total_only = false;
 
 std::uint64_t file_size(const std::string& path) {
@@ -105,9 +98,9 @@ void run_build() {
 
     reset_peak_rss();
     Graph h;
-    const double cpu0 = cpu_seconds();
+    const double cpu0 = process_cpu_seconds();
     const double d = time_once([&] { h = read_graph(path, GraphReadOptions{read, build}, &stats); });
-    const double cpu = cpu_seconds() - cpu0;
+    const double cpu = process_cpu_seconds() - cpu0;
     peak_total = std::max(peak_total, peak_rss_bytes());
     if (g_total_only) input_edges = stats.input_edges;
     nodes = h.num_nodes();
@@ -173,12 +166,8 @@ void run_build() {
       SPRIG_EXPECTS(same_graph(build_csr(edges, build), h),
                     "verify: {} read back from text differs from the generated edge list", o.graph);
     }
-    report["verified"] = true;
-  } else {
-    report["verified"] = false;
   }
-  report["environment"] = environment();
-  emit(report);
+  finish_report(report, o.verify);
 }
 
 void setup(CLI::App& app) {

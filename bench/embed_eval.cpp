@@ -59,13 +59,6 @@ EvalBench& eb() {
   return o;
 }
 
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
 using Pairs = std::vector<std::pair<node_t, node_t>>;
 
 struct Task {
@@ -194,7 +187,7 @@ void run() {
   while (std::getline(ms, m, ',')) {
     if (m.empty()) continue;
     Matrix x;
-    const double c0 = cpu_seconds();
+    const double c0 = process_cpu_seconds();
     double secs = 0;
     if (m == "fastrp") {
       FastRpOptions fo;
@@ -216,7 +209,7 @@ void run() {
     auto row = score(t, x);
     row["method"] = "sprig " + m;
     row["seconds"] = secs;
-    row["cpu_s"] = cpu_seconds() - c0;
+    row["cpu_s"] = process_cpu_seconds() - c0;
     rows.push_back(std::move(row));
   }
   for (const std::string& path : eb().eval) {

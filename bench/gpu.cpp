@@ -65,13 +65,6 @@ GpuBench& gb() {
   return o;
 }
 
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
 // Median wall time and mean CPU-seconds of `trials` runs, after one warm-up
 // when `warm` (the GPU's: context, cuSPARSE handle; the CPU runs go cold, which
 // at R-MAT 24 saves minutes and costs little).
@@ -81,9 +74,9 @@ std::pair<double, double> timed(int trials, bool warm, Fn&& fn) {
   std::vector<double> wall;
   double cpu = 0;
   for (int t = 0; t < std::max(trials, 1); ++t) {
-    const double c0 = cpu_seconds();
+    const double c0 = process_cpu_seconds();
     wall.push_back(time_once(fn));
-    cpu += cpu_seconds() - c0;
+    cpu += process_cpu_seconds() - c0;
   }
   std::sort(wall.begin(), wall.end());
   return {wall[wall.size() / 2], cpu / static_cast<double>(wall.size())};
@@ -157,10 +150,10 @@ void gcn_epoch_row(Row&& row) {
     const double d = (pg[i]->value.cast<double>() - pc[i]->value.cast<double>()).norm();
     worst = std::max(worst, nb > 0 ? d / nb : d);
   }
-  const double c0 = cpu_seconds();
+  const double c0 = process_cpu_seconds();
   gnn::Model m1 = gnn::make_model(spec, o.seed);
   const double cpu_epoch = epoch_seconds(m1, g, x, labels, masks, Device::cpu, gb().gcn_cpu_epochs);
-  const double cpu_cpu = (cpu_seconds() - c0) / gb().gcn_cpu_epochs;
+  const double cpu_cpu = (process_cpu_seconds() - c0) / gb().gcn_cpu_epochs;
   gnn::Model m2 = gnn::make_model(spec, o.seed);
   const double gpu_epoch = epoch_seconds(m2, g, x, labels, masks, Device::cuda, gb().gcn_gpu_epochs);
   nlohmann::ordered_json extra;

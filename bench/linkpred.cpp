@@ -48,13 +48,6 @@ LinkpredFlags& flags() {
 
 // CPU seconds (user + system, all threads) of the process so far: steadier than
 // wall time on a shared machine.
-double cpu_seconds() {
-  rusage r{};
-  getrusage(RUSAGE_SELF, &r);
-  return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) +
-         1e-6 * static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
-}
-
 std::vector<NodePair> random_pairs(node_t n, std::size_t count, std::uint64_t seed) {
   std::vector<NodePair> p(count);
   parallel_for<std::size_t>(0, count, [&](std::size_t i) {
@@ -130,13 +123,13 @@ void run_linkpred() {
   double ppr_sum = 0, auc = 0;
   for (int i = 0; i < o.warmup + o.trials; ++i) {
     const bool timed = i >= o.warmup;
-    const double ca0 = cpu_seconds();
+    const double ca0 = process_cpu_seconds();
     const double a = time_once([&] { cols = link_scores(g, pairs, local); });
-    const double ca = cpu_seconds() - ca0;
+    const double ca = process_cpu_seconds() - ca0;
     std::vector<double> jac;
-    const double cb0 = cpu_seconds();
+    const double cb0 = process_cpu_seconds();
     const double b = time_once([&] { jac = link_score(g, pairs, LinkScore::jaccard); });
-    const double cb = cpu_seconds() - cb0;
+    const double cb = process_cpu_seconds() - cb0;
     std::vector<double> pr;
     const double c = time_once([&] { pr = link_score(g, ppr_pairs, LinkScore::ppr, ppr_opt); });
     ppr_sum = 0;
@@ -195,12 +188,8 @@ void run_linkpred() {
                       "verify: pair {} ({}, {}) score {} is {} but set intersection gives {}", i, u, v, names[j],
                       cols[j][i], want[j]);
     }
-    report["verified"] = true;
-  } else {
-    report["verified"] = false;
   }
-  report["environment"] = environment();
-  emit(report);
+  finish_report(report, o.verify);
 }
 
 void setup(CLI::App& app) {

@@ -182,12 +182,8 @@ void run_load() {
     const Hdf5Graph r = read_hdf5(path);
     r.graph.validate({.allow_self_loops = true, .allow_duplicates = true});
     if (!given) SPRIG_EXPECTS(same_graph(r.graph, source), "verify: {} differs from {}", path, o.graph);
-    report["verified"] = true;
-  } else {
-    report["verified"] = false;
   }
-  report["environment"] = environment();
-  emit(report);
+  finish_report(report, o.verify);
 }
 
 void setup(CLI::App& app) {

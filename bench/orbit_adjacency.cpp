@@ -28,13 +28,6 @@
 namespace sprig::bench {
 namespace {
 
-double cpu_seconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-         1e-6 * static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-}
-
 std::string resolve(const std::string& spec) {
   namespace fs = std::filesystem;
   if (fs::exists(spec) || is_generated_source(spec)) return spec;
@@ -82,9 +75,9 @@ void run() {
   std::vector<double> secs, cpu;
   for (int i = 0; i < o.trials; ++i) {
     out = OrbitAdjacency{};
-    const double c0 = cpu_seconds();
+    const double c0 = process_cpu_seconds();
     secs.push_back(time_once([&] { out = orbit_adjacency(g); }));
-    cpu.push_back(cpu_seconds() - c0);
+    cpu.push_back(process_cpu_seconds() - c0);
   }
   const TrialStats st = trial_stats(secs);
   const TrialStats ct = trial_stats(cpu);

@@ -47,13 +47,6 @@ WalkBench& wb() {
   return o;
 }
 
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
 Graph load() {
   const BenchOptions& o = options();
   GraphSourceOptions so;
@@ -88,9 +81,9 @@ nlohmann::ordered_json time_walks(const Graph& g, const WalkOptions& wo, Walks* 
   for (int i = 0; i < o.warmup; ++i) w = random_walks(g, wo);
   std::vector<double> secs, cpus;
   for (int i = 0; i < o.trials; ++i) {
-    const double c0 = cpu_seconds();
+    const double c0 = process_cpu_seconds();
     secs.push_back(time_once([&] { w = random_walks(g, wo); }));
-    cpus.push_back(cpu_seconds() - c0);
+    cpus.push_back(process_cpu_seconds() - c0);
   }
   const TrialStats st = trial_stats(secs);
   std::sort(cpus.begin(), cpus.end());
@@ -174,12 +167,12 @@ void run_node2vec() {
   Walks w;
   Matrix emb;
   for (int i = 0; i < o.trials; ++i) {
-    double c0 = cpu_seconds();
+    double c0 = process_cpu_seconds();
     walk_s.push_back(time_once([&] { w = random_walks(g, wo); }));
-    walk_cpu.push_back(cpu_seconds() - c0);
-    c0 = cpu_seconds();
+    walk_cpu.push_back(process_cpu_seconds() - c0);
+    c0 = process_cpu_seconds();
     train_s.push_back(time_once([&] { emb = skipgram(w, g.num_nodes(), so); }));
-    train_cpu.push_back(cpu_seconds() - c0);
+    train_cpu.push_back(process_cpu_seconds() - c0);
   }
   auto median = [](std::vector<double> v) {
     std::sort(v.begin(), v.end());
