@@ -16,21 +16,14 @@
 #include <sprig/graph/parallel.hpp>
 #include <sprig/io/edge_list_io.hpp>
 
+#include "test_graphs.hpp"
+
 using namespace sprig;
 using namespace sprig::gnn;
 
 namespace {
 
 Graph karate() { return read_graph(std::string(SPRIG_DATA_DIR) + "/karate.edges.gz"); }
-
-std::string thrown(auto&& f) {
-  try {
-    f();
-  } catch (const InvalidArgument& e) {
-    return e.what();
-  }
-  return "<nothing thrown>";
-}
 
 }  // namespace
 
@@ -52,7 +45,7 @@ TEST_CASE("features: degree one-hot buckets and log-degree") {
   const Matrix ld = log_degree_features(g);
   CHECK(ld(0, 0) == doctest::Approx(std::log(7.0)));
   CHECK(ld(7, 0) == 0);
-  CHECK(thrown([&] { degree_onehot_features(g, 0); }).find("buckets") != std::string::npos);
+  CHECK(test::thrown([&] { degree_onehot_features(g, 0); }).find("buckets") != std::string::npos);
 }
 
 TEST_CASE("features: fastrp and orbits") {
@@ -99,12 +92,12 @@ TEST_CASE("features: one-hot ids are gathered, equal to a dense identity input")
 TEST_CASE("features: parsing and checks") {
   CHECK(parse_feature_kinds("onehot") == std::vector<FeatureKind>{FeatureKind::identity});
   CHECK(parse_feature_kinds("degree+log_degree").size() == 2);
-  CHECK(thrown([] { parse_feature_kinds("identity+degree"); }).find("cannot be combined") != std::string::npos);
-  CHECK(thrown([] { parse_feature_kinds("degree+"); }).find("empty name") != std::string::npos);
-  CHECK(thrown([] { parse_feature_kind("pagerank"); }).find("unknown feature kind 'pagerank'") != std::string::npos);
+  CHECK(test::thrown([] { parse_feature_kinds("identity+degree"); }).find("cannot be combined") != std::string::npos);
+  CHECK(test::thrown([] { parse_feature_kinds("degree+"); }).find("empty name") != std::string::npos);
+  CHECK(test::thrown([] { parse_feature_kind("pagerank"); }).find("unknown feature kind 'pagerank'") != std::string::npos);
   Matrix x = Matrix::Ones(4, 2);
-  CHECK(thrown([&] { check_features(x, 5, "x.npy"); }).find("x.npy: 4 rows for a graph of 5 nodes") !=
+  CHECK(test::thrown([&] { check_features(x, 5, "x.npy"); }).find("x.npy: 4 rows for a graph of 5 nodes") !=
         std::string::npos);
   x(2, 1) = std::nanf("");
-  CHECK(thrown([&] { check_features(x, 4, "x.npy"); }).find("row 2, column 1") != std::string::npos);
+  CHECK(test::thrown([&] { check_features(x, 4, "x.npy"); }).find("row 2, column 1") != std::string::npos);
 }

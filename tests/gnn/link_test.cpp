@@ -31,20 +31,12 @@
 #include <sprig/io/edge_list_io.hpp>
 #include <sprig/metrics/linkpred_split.hpp>
 
+#include "test_graphs.hpp"
+
 using namespace sprig;
 using namespace sprig::gnn;
 
 namespace {
-
-Graph random_graph(node_t n, std::size_t m, std::uint64_t seed) {
-  EdgeList e;
-  e.n = n;
-  Philox rng(seed, 3);
-  for (std::size_t i = 0; i < m; ++i)
-    e.add(static_cast<node_t>(rng.bounded(static_cast<std::uint32_t>(n))),
-          static_cast<node_t>(rng.bounded(static_cast<std::uint32_t>(n))));
-  return build_csr(e);
-}
 
 std::vector<NodePair> random_pairs(node_t n, std::size_t count, std::uint64_t seed) {
   std::vector<NodePair> p;
@@ -61,7 +53,7 @@ std::vector<NodePair> random_pairs(node_t n, std::size_t count, std::uint64_t se
 void check_decoder(LinkDecoderKind kind) {
   const node_t n = 30;
   const int d = 6;
-  const Graph g = random_graph(n, 120, 17);
+  const Graph g = test::random_multigraph(n, 120, 17);
   auto pairs = random_pairs(n, 25, 4);
   pairs.push_back({3, 4});
   pairs.push_back(pairs[0]);  // a repeated pair: gradients add up
@@ -142,15 +134,6 @@ TrainRun train_on(const Graph& g, const std::string& model_kind, LinkDecoderKind
   return run;
 }
 
-std::string thrown(auto&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<nothing thrown>";
-}
-
 }  // namespace
 
 TEST_CASE("link decoders: backward matches finite differences (dot, mlp, ncn)") {
@@ -173,10 +156,10 @@ TEST_CASE("link decoders: dot is the inner product; ncn sees common neighbours")
   PairNodeLists none{{0, 0}, {}}, one{{0, 1}, {2}};
   const std::vector<NodePair> p01 = {{0, 1}};
   CHECK(ncn->forward(h, p01, &none, {})(0) != ncn->forward(h, p01, &one, {})(0));
-  CHECK(thrown([&] { ncn->forward(h, p01, nullptr, {}); }).find("common-neighbour") != std::string::npos);
+  CHECK(test::thrown<Error>([&] { ncn->forward(h, p01, nullptr, {}); }).find("common-neighbour") != std::string::npos);
   const std::vector<NodePair> bad = {{0, 4}};
-  CHECK(thrown([&] { dot->forward(h, bad, nullptr, {}); }).find("outside [0, 4)") != std::string::npos);
-  CHECK(thrown([] { parse_link_decoder("cosine"); }).find("dot, mlp or ncn") != std::string::npos);
+  CHECK(test::thrown<Error>([&] { dot->forward(h, bad, nullptr, {}); }).find("outside [0, 4)") != std::string::npos);
+  CHECK(test::thrown<Error>([] { parse_link_decoder("cosine"); }).find("dot, mlp or ncn") != std::string::npos);
 }
 
 TEST_CASE("link loss: BCE with logits over positives and negatives") {
@@ -193,11 +176,11 @@ TEST_CASE("link loss: BCE with logits over positives and negatives") {
   CHECK(dn(1) == doctest::Approx(sig(-3) / 5).epsilon(1e-5));
   Vector bad(1);
   bad << std::nanf("");
-  CHECK(thrown([&] { link_bce_loss(bad, neg, dp, dn); }).find("NaN") != std::string::npos);
+  CHECK(test::thrown<Error>([&] { link_bce_loss(bad, neg, dp, dn); }).find("NaN") != std::string::npos);
 }
 
 TEST_CASE("link negatives: never an arc or a self-pair; identical for 1, 2, 4 threads") {
-  const Graph g = random_graph(500, 4000, 2);
+  const Graph g = test::random_multigraph(500, 4000, 2);
   const auto ref = with_threads(1, [&] { return sample_training_negatives(g, 20000, 7, 3); });
   REQUIRE(ref.size() == 20000);
   for (const auto& p : ref) {
@@ -250,21 +233,21 @@ TEST_CASE("link training: errors name the argument") {
   LinkTrainOptions to;
   to.epochs = 3;
   to.lr = 0;
-  CHECK(thrown([&] { train_link({&enc, dec.get()}, sp.train, sp.full, x, sp.split, to); }).find("learning rate") !=
+  CHECK(test::thrown<Error>([&] { train_link({&enc, dec.get()}, sp.train, sp.full, x, sp.split, to); }).find("learning rate") !=
         std::string::npos);
   to.lr = 0.01;
   Matrix short_x = Matrix::Ones(5, 3);
-  CHECK(thrown([&] { train_link({&enc, dec.get()}, sp.train, sp.full, short_x, sp.split, to); }).find("5 rows") !=
+  CHECK(test::thrown<Error>([&] { train_link({&enc, dec.get()}, sp.train, sp.full, short_x, sp.split, to); }).find("5 rows") !=
         std::string::npos);
   to.early_stop = "hits@7";
-  CHECK(thrown([&] { train_link({&enc, dec.get()}, sp.train, sp.full, x, sp.split, to); }).find("hits@7") !=
+  CHECK(test::thrown<Error>([&] { train_link({&enc, dec.get()}, sp.train, sp.full, x, sp.split, to); }).find("hits@7") !=
         std::string::npos);
   to.early_stop = "auc";
   Matrix nan_x = x;
   nan_x(4, 1) = std::nanf("");
-  CHECK(thrown([&] { train_link({&enc, dec.get()}, sp.train, sp.full, nan_x, sp.split, to); }).find("epoch 1") !=
+  CHECK(test::thrown<Error>([&] { train_link({&enc, dec.get()}, sp.train, sp.full, nan_x, sp.split, to); }).find("epoch 1") !=
         std::string::npos);
-  CHECK(thrown([&] { train_link({nullptr, dec.get()}, sp.train, sp.full, x, sp.split, to); }).find("encoder") !=
+  CHECK(test::thrown<Error>([&] { train_link({nullptr, dec.get()}, sp.train, sp.full, x, sp.split, to); }).find("encoder") !=
         std::string::npos);
 }
 

@@ -13,6 +13,8 @@
 
 #include "metrics/linkpred_expected.hpp"
 
+#include "test_graphs.hpp"
+
 using namespace sprig;
 namespace lx = linkpred_expected;
 
@@ -24,15 +26,6 @@ double brute_auc(const std::vector<double>& p, const std::vector<double>& n) {
   for (double a : p)
     for (double b : n) s += a > b ? 1.0 : (a == b ? 0.5 : 0.0);
   return s / (static_cast<double>(p.size()) * static_cast<double>(n.size()));
-}
-
-std::string thrown(auto&& f) {
-  try {
-    f();
-  } catch (const InvalidArgument& e) {
-    return e.what();
-  }
-  return "<nothing thrown>";
 }
 
 }  // namespace
@@ -138,15 +131,15 @@ TEST_CASE("linkpred eval: bad input names the argument") {
   const double nan = std::nan("");
   const std::vector<double> ok = {0.5, 0.2};
   const std::vector<double> bad = {0.1, nan};
-  CHECK(thrown([&] { roc_auc(bad, ok); }).find("pos[1] is NaN") != std::string::npos);
-  CHECK(thrown([&] { roc_auc(ok, bad); }).find("neg[1] is NaN") != std::string::npos);
-  CHECK(thrown([&] { average_precision(ok, bad); }).find("neg[1]") != std::string::npos);
-  CHECK(thrown([&] { evaluate_link_prediction(bad, ok); }).find("pos[1]") != std::string::npos);
-  CHECK(thrown([&] { hits_at_k(ok, ok, 0); }).find("k must be > 0") != std::string::npos);
-  CHECK(thrown([&] { hits_at_k(ok, ok, -3); }).find("got -3") != std::string::npos);
-  CHECK(thrown([&] { roc_auc(ok, std::vector<double>{}); }).find("neg is empty") != std::string::npos);
-  CHECK(thrown([&] { ogb_ranks(ok, ok, 3); }).find("expected pos.size() * negs_per_pos") != std::string::npos);
+  CHECK(test::thrown([&] { roc_auc(bad, ok); }).find("pos[1] is NaN") != std::string::npos);
+  CHECK(test::thrown([&] { roc_auc(ok, bad); }).find("neg[1] is NaN") != std::string::npos);
+  CHECK(test::thrown([&] { average_precision(ok, bad); }).find("neg[1]") != std::string::npos);
+  CHECK(test::thrown([&] { evaluate_link_prediction(bad, ok); }).find("pos[1]") != std::string::npos);
+  CHECK(test::thrown([&] { hits_at_k(ok, ok, 0); }).find("k must be > 0") != std::string::npos);
+  CHECK(test::thrown([&] { hits_at_k(ok, ok, -3); }).find("got -3") != std::string::npos);
+  CHECK(test::thrown([&] { roc_auc(ok, std::vector<double>{}); }).find("neg is empty") != std::string::npos);
+  CHECK(test::thrown([&] { ogb_ranks(ok, ok, 3); }).find("expected pos.size() * negs_per_pos") != std::string::npos);
   LinkEvalOptions opt;
   opt.hits_k = {20, 0};
-  CHECK(thrown([&] { evaluate_link_prediction(ok, ok, opt); }).find("hits K must be > 0") != std::string::npos);
+  CHECK(test::thrown([&] { evaluate_link_prediction(ok, ok, opt); }).find("hits K must be > 0") != std::string::npos);
 }

@@ -15,6 +15,8 @@
 #include <sprig/graph/random.hpp>
 #include <sprig/metrics/linkpred_scores.hpp>
 
+#include "test_graphs.hpp"
+
 using namespace sprig;
 
 namespace {
@@ -189,15 +191,6 @@ Dense dense_simrank(const Graph& g, double C, int K) {
     s = t;
   }
   return s;
-}
-
-std::string thrown(auto&& f) {
-  try {
-    f();
-  } catch (const InvalidArgument& e) {
-    return e.what();
-  }
-  return "<nothing thrown>";
 }
 
 const std::vector<LinkScore> kNbr = {
@@ -470,21 +463,21 @@ TEST_CASE("linkpred scores: names, bad input") {
   for (LinkScore s : all_link_scores()) CHECK(parse_link_score(link_score_name(s)) == s);
   CHECK(parse_link_scores("cn,aa,ra") ==
         std::vector<LinkScore>{LinkScore::common_neighbors, LinkScore::adamic_adar, LinkScore::resource_allocation});
-  CHECK(thrown([] { parse_link_score("foo"); }).find("unknown link score 'foo'") != std::string::npos);
-  CHECK(thrown([] { parse_link_scores("cn,,aa"); }).find("empty name") != std::string::npos);
+  CHECK(test::thrown([] { parse_link_score("foo"); }).find("unknown link score 'foo'") != std::string::npos);
+  CHECK(test::thrown([] { parse_link_scores("cn,,aa"); }).find("empty name") != std::string::npos);
   const Graph g = build_csr(random_list(10, 20, 1, false));
   const std::vector<NodePair> bad = {{0, 1}, {3, 10}};
-  CHECK(thrown([&] { link_score(g, bad, LinkScore::common_neighbors); }).find("pair 1 has node id 10 outside [0, n = 10)") !=
+  CHECK(test::thrown([&] { link_score(g, bad, LinkScore::common_neighbors); }).find("pair 1 has node id 10 outside [0, n = 10)") !=
         std::string::npos);
   const std::vector<NodePair> self = {{2, 2}};
-  CHECK(thrown([&] { link_score(g, self, LinkScore::common_neighbors); }).find("pair 0 is (2, 2)") != std::string::npos);
+  CHECK(test::thrown([&] { link_score(g, self, LinkScore::common_neighbors); }).find("pair 0 is (2, 2)") != std::string::npos);
   LinkScoreOptions o;
   o.ppr_alpha = 1.5;
-  CHECK(thrown([&] { link_score(g, bad, LinkScore::ppr, o); }).find("ppr_alpha must be in (0, 1)") != std::string::npos);
-  CHECK(thrown([&] { top_k_candidates(g, LinkScore::katz, 3); }).find("not a neighbourhood score") != std::string::npos);
-  CHECK(thrown([&] { top_k_candidates(g, LinkScore::common_neighbors, 0); }).find("k must be > 0") != std::string::npos);
+  CHECK(test::thrown([&] { link_score(g, bad, LinkScore::ppr, o); }).find("ppr_alpha must be in (0, 1)") != std::string::npos);
+  CHECK(test::thrown([&] { top_k_candidates(g, LinkScore::katz, 3); }).find("not a neighbourhood score") != std::string::npos);
+  CHECK(test::thrown([&] { top_k_candidates(g, LinkScore::common_neighbors, 0); }).find("k must be > 0") != std::string::npos);
   EdgeList d = random_list(10, 20, 1, false);
   d.directed = true;
   const Graph dg = build_csr(d);
-  CHECK(thrown([&] { link_score(dg, bad, LinkScore::common_neighbors); }).find("directed") != std::string::npos);
+  CHECK(test::thrown([&] { link_score(dg, bad, LinkScore::common_neighbors); }).find("directed") != std::string::npos);
 }

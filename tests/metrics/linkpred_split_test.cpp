@@ -15,19 +15,11 @@
 #include <sprig/graph/random.hpp>
 #include <sprig/metrics/linkpred_split.hpp>
 
+#include "test_graphs.hpp"
+
 using namespace sprig;
 
 namespace {
-
-Graph random_graph(node_t n, std::size_t m, std::uint64_t seed) {
-  EdgeList e;
-  e.n = n;
-  Philox rng(seed, 3);
-  for (std::size_t i = 0; i < m; ++i)
-    e.add(static_cast<node_t>(rng.bounded(static_cast<std::uint32_t>(n))),
-          static_cast<node_t>(rng.bounded(static_cast<std::uint32_t>(n))));
-  return build_csr(e);
-}
 
 std::set<std::pair<node_t, node_t>> edge_set(const Graph& g) {
   std::set<std::pair<node_t, node_t>> s;
@@ -37,19 +29,10 @@ std::set<std::pair<node_t, node_t>> edge_set(const Graph& g) {
   return s;
 }
 
-std::string thrown(auto&& f) {
-  try {
-    f();
-  } catch (const InvalidArgument& e) {
-    return e.what();
-  }
-  return "<nothing thrown>";
-}
-
 }  // namespace
 
 TEST_CASE("linkpred split: random split partitions the edges; train graph = g minus held-out") {
-  const Graph g = random_graph(200, 900, 1);
+  const Graph g = test::random_multigraph(200, 900, 1);
   RandomLinkSplitOptions opt;
   opt.valid_fraction = 0.1;
   opt.test_fraction = 0.2;
@@ -81,7 +64,7 @@ TEST_CASE("linkpred split: random split partitions the edges; train graph = g mi
 }
 
 TEST_CASE("linkpred split: keep_connected keeps the components of g in train") {
-  const Graph g = random_graph(300, 700, 5);
+  const Graph g = test::random_multigraph(300, 700, 5);
   RandomLinkSplitOptions opt;
   opt.test_fraction = 0.25;
   opt.valid_fraction = 0.05;
@@ -99,13 +82,13 @@ TEST_CASE("linkpred split: keep_connected keeps the components of g in train") {
   const Graph p = build_csr(path);
   opt.test_fraction = 0.2;
   opt.valid_fraction = 0;
-  CHECK(thrown([&] { random_link_split(p, opt); }).find("only 0 of the 9 edges can be held out while keeping train") !=
+  CHECK(test::thrown([&] { random_link_split(p, opt); }).find("only 0 of the 9 edges can be held out while keeping train") !=
         std::string::npos);
   opt.test_fraction = 0.7;
   opt.valid_fraction = 0.4;
-  CHECK(thrown([&] { random_link_split(p, opt); }).find("valid_fraction + test_fraction must be < 1") != std::string::npos);
+  CHECK(test::thrown([&] { random_link_split(p, opt); }).find("valid_fraction + test_fraction must be < 1") != std::string::npos);
   opt.test_fraction = -0.1;
-  CHECK(thrown([&] { random_link_split(p, opt); }).find("test_fraction must be in [0, 1)") != std::string::npos);
+  CHECK(test::thrown([&] { random_link_split(p, opt); }).find("test_fraction must be in [0, 1)") != std::string::npos);
 }
 
 TEST_CASE("linkpred split: temporal split on a hand-made list") {
@@ -148,13 +131,13 @@ TEST_CASE("linkpred split: temporal split on a hand-made list") {
   EdgeList untimed;
   untimed.n = 3;
   untimed.add(0, 1);
-  CHECK(thrown([&] { temporal_link_split(untimed); }).find("no time column") != std::string::npos);
+  CHECK(test::thrown([&] { temporal_link_split(untimed); }).find("no time column") != std::string::npos);
   opt.valid_time = 9;
-  CHECK(thrown([&] { temporal_link_split(e, opt); }).find("valid time 9 is after test time 8") != std::string::npos);
+  CHECK(test::thrown([&] { temporal_link_split(e, opt); }).find("valid time 9 is after test time 8") != std::string::npos);
 }
 
 TEST_CASE("linkpred split: uniform and degree-matched negatives avoid edges; deterministic") {
-  const Graph g = random_graph(150, 600, 8);
+  const Graph g = test::random_multigraph(150, 600, 8);
   const auto r = random_link_split(g, {});
   for (auto method : {NegativeMethod::uniform, NegativeMethod::degree}) {
     NegativeOptions no;
@@ -200,7 +183,7 @@ TEST_CASE("linkpred split: degree-matched endpoints follow the degree distributi
 }
 
 TEST_CASE("linkpred split: HeaRT negatives are hard, never neighbours, per positive") {
-  const Graph g = random_graph(120, 500, 12);
+  const Graph g = test::random_multigraph(120, 500, 12);
   const auto r = random_link_split(g, {});
   NegativeOptions no;
   no.method = NegativeMethod::heart;
@@ -232,7 +215,7 @@ TEST_CASE("linkpred split: HeaRT negatives are hard, never neighbours, per posit
   }
   for (int t : {1, 4}) CHECK(with_threads(t, [&] { return sample_negatives(r.train, r.full, pos, no); }) == neg);
   no.heart_k = 500;
-  CHECK(thrown([&] { sample_negatives(r.train, r.full, pos, no); }).find("fewer than heart_k = 500") != std::string::npos);
+  CHECK(test::thrown([&] { sample_negatives(r.train, r.full, pos, no); }).find("fewer than heart_k = 500") != std::string::npos);
 }
 
 TEST_CASE("linkpred split: a graph too dense for negatives") {
@@ -244,6 +227,6 @@ TEST_CASE("linkpred split: a graph too dense for negatives") {
   NegativeOptions no;
   no.count = 3;
   no.max_draws = 50;
-  CHECK(thrown([&] { sample_negatives(k5, k5, {}, no); }).find("no non-edge found for negative 0") != std::string::npos);
-  CHECK(thrown([] { parse_negative_method("hard"); }).find("unknown negative sampling method 'hard'") != std::string::npos);
+  CHECK(test::thrown([&] { sample_negatives(k5, k5, {}, no); }).find("no non-edge found for negative 0") != std::string::npos);
+  CHECK(test::thrown([] { parse_negative_method("hard"); }).find("unknown negative sampling method 'hard'") != std::string::npos);
 }

@@ -12,24 +12,12 @@
 #include <sprig/metrics/linkpred_split.hpp>
 #include <sprig/metrics/linkpred_tc.hpp>
 
+#include "test_graphs.hpp"
+
 using namespace sprig;
 
-namespace {
-
-Graph tc_random_graph(node_t n, std::size_t m, std::uint64_t seed) {
-  EdgeList e;
-  e.n = n;
-  Philox rng(seed, 9);
-  for (std::size_t i = 0; i < m; ++i)
-    e.add(static_cast<node_t>(rng.bounded(static_cast<std::uint32_t>(n))),
-          static_cast<node_t>(rng.bounded(static_cast<std::uint32_t>(n))));
-  return build_csr(e);
-}
-
-}  // namespace
-
 TEST_CASE("linkpred TC: K = 1 equals the mean of |N(u) ∩ N(v)| / |N(u)| over split neighbours") {
-  const Graph g = tc_random_graph(80, 300, 4);
+  const Graph g = test::random_multigraph(80, 300, 4, 9);
   RandomLinkSplitOptions so;
   so.test_fraction = 0.2;
   const auto r = random_link_split(g, so);
@@ -58,7 +46,7 @@ TEST_CASE("linkpred TC: K = 1 equals the mean of |N(u) ∩ N(v)| / |N(u)| over s
 
 TEST_CASE("linkpred TC: K = 2 equals the dense walk-count formula; ATC converges to TC") {
   const node_t n = 40;
-  const Graph g = tc_random_graph(n, 120, 8);
+  const Graph g = test::random_multigraph(n, 120, 8, 9);
   const auto r = random_link_split(g, {});
   const Graph& t = r.train;
   // Dense A and A².
