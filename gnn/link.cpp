@@ -10,6 +10,7 @@
 #include <sprig/gnn/layers.hpp>
 #include <sprig/gnn/loss.hpp>
 #include <sprig/gnn/optim.hpp>
+#include <sprig/gnn/train.hpp>  // graph_block
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
 #include <sprig/graph/random.hpp>
@@ -201,17 +202,6 @@ std::vector<NodePair> sample_training_negatives(const Graph& graph, std::size_t 
 }
 
 namespace {
-
-// The whole graph as one square block; an undirected CSR is its own transpose.
-Block graph_block(const Graph& g) {
-  Block b;
-  b.offsets = g.offsets();
-  b.targets = g.targets();
-  b.weights = g.weights();
-  b.num_dst = g.num_nodes();
-  b.num_src = g.num_nodes();
-  return b;
-}
 
 void check_model(const LinkModel& m, const char* who) {
   SPRIG_EXPECTS(m.encoder != nullptr && m.decoder != nullptr, "{}: the model needs an encoder and a decoder", who);

@@ -109,7 +109,7 @@ NodeTrainResult train_node_classifier(Model& model, const Graph& g, const Matrix
   Adam adam(params, AdamOptions{.lr = opt.lr, .weight_decay = opt.weight_decay, .decoupled = opt.adamw});
 
   NodeTrainResult res;
-  double best_val = -1, best_val_loss = 0;
+  detail::EpochKeeper keeper;
   std::vector<Matrix> best;
   auto snapshot = [&] {
     best.resize(params.size());
@@ -136,21 +136,8 @@ NodeTrainResult train_node_classifier(Model& model, const Graph& g, const Matrix
                   .train_accuracy = accuracy(eval, labels, masks.train),
                   .val_accuracy = accuracy(eval, labels, masks.valid),
                   .lr = lr};
-    res.history.push_back(st);
-    res.epochs = epoch;
-    res.final_loss = loss.loss;
-    if (opt.on_epoch) opt.on_epoch(st);
-    // Without a validation set, the last epoch is kept. Ties in validation accuracy
-    // (frequent on small validation sets) go to the lower validation loss.
-    const double val = masks.valid.empty() ? static_cast<double>(epoch) : st.val_accuracy;
-    if (val > best_val || (val == best_val && val_loss < best_val_loss)) {
-      best_val = val;
-      best_val_loss = val_loss;
-      res.best_epoch = epoch;
-      snapshot();
-    }
-    report(opt.progress, "train", static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(opt.epochs));
-    if (opt.patience > 0 && epoch - res.best_epoch >= opt.patience) break;
+    if (keeper.record(res, st, val_loss, !masks.valid.empty(), opt)) snapshot();
+    if (detail::EpochKeeper::stop(res, opt)) break;
   }
   for (std::size_t i = 0; i < params.size(); ++i) params[i]->value = best[i];
   Matrix eval = model.forward(block, x, Context{.training = false, .seed = opt.seed});

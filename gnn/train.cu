@@ -691,7 +691,7 @@ NodeTrainResult train_node_classifier_cuda(Model& model, const Graph& g, const M
   (void)check_adam;
 
   NodeTrainResult res;
-  double best_val = -1, best_val_loss = 0;
+  EpochKeeper keeper;
   std::int64_t t = 0;
   for (int epoch = 1; epoch <= opt.epochs; ++epoch) {
     const double lr = opt.schedule.at(epoch, opt.lr);
@@ -712,19 +712,8 @@ NodeTrainResult train_node_classifier_cuda(Model& model, const Graph& g, const M
     EpochStats st{.epoch = epoch, .loss = loss, .lr = lr};
     st.train_accuracy = dev.evaluate(eval, 0, nullptr);
     st.val_accuracy = dev.evaluate(eval, 1, masks.valid.empty() ? nullptr : &val_loss);
-    res.history.push_back(st);
-    res.epochs = epoch;
-    res.final_loss = loss;
-    if (opt.on_epoch) opt.on_epoch(st);
-    const double val = masks.valid.empty() ? static_cast<double>(epoch) : st.val_accuracy;
-    if (val > best_val || (val == best_val && val_loss < best_val_loss)) {
-      best_val = val;
-      best_val_loss = val_loss;
-      res.best_epoch = epoch;
-      dev.snapshot();
-    }
-    report(opt.progress, "train", static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(opt.epochs));
-    if (opt.patience > 0 && epoch - res.best_epoch >= opt.patience) break;
+    if (keeper.record(res, st, val_loss, !masks.valid.empty(), opt)) dev.snapshot();
+    if (EpochKeeper::stop(res, opt)) break;
   }
   dev.restore_best();
   const float* eval = dev.forward(false, opt.seed, 0);

@@ -29,8 +29,40 @@
 
 #include <sprig/gnn/train.hpp>
 #include <sprig/graph/cuda.hpp>
+#include <sprig/graph/progress.hpp>
 
 namespace sprig::gnn::detail {
+
+/// The per-epoch bookkeeping both full-batch epochs (CPU, train.cpp; GPU, train.cu)
+/// share, so they keep the same epoch: the best epoch is the highest validation
+/// accuracy (the last epoch when there is no validation set), ties to the lower
+/// validation loss (ties are frequent on small validation sets).
+class EpochKeeper {
+ public:
+  /// Records `st` in `res` (history, epochs, final loss) and calls opt.on_epoch;
+  /// returns true when it is the best epoch so far (the caller then keeps its parameters).
+  bool record(NodeTrainResult& res, const EpochStats& st, double val_loss, bool has_valid,
+              const NodeTrainOptions& opt) {
+    res.history.push_back(st);
+    res.epochs = st.epoch;
+    res.final_loss = st.loss;
+    if (opt.on_epoch) opt.on_epoch(st);
+    const double val = has_valid ? st.val_accuracy : static_cast<double>(st.epoch);
+    if (!(val > best_val_ || (val == best_val_ && val_loss < best_val_loss_))) return false;
+    best_val_ = val;
+    best_val_loss_ = val_loss;
+    res.best_epoch = st.epoch;
+    return true;
+  }
+  /// Reports progress; true when training stops (patience ran out since the best epoch).
+  static bool stop(const NodeTrainResult& res, const NodeTrainOptions& opt) {
+    report(opt.progress, "train", static_cast<std::uint64_t>(res.epochs), static_cast<std::uint64_t>(opt.epochs));
+    return opt.patience > 0 && res.epochs - res.best_epoch >= opt.patience;
+  }
+
+ private:
+  double best_val_ = -1, best_val_loss_ = 0;
+};
 
 #ifdef SPRIG_WITH_CUDA
 /// Throws InvalidArgument naming what keeps `model` off the device path (see above); no device needed.
