@@ -95,6 +95,24 @@ struct NodeTables {
   std::vector<double> inv_log_deg, inv_deg, strength, inv_log1p_strength, inv_strength;
 };
 
+// Unweighted CN of u and v (rows nu, nv) into st, with AA and RA when asked
+// (a plain count otherwise: no table lookups).
+void add_common_stats(std::span<const node_t> nu, std::span<const node_t> nv, const NodeTables& tab, bool need_aara,
+                      NbrStats& st) {
+  if (need_aara) {
+    intersect(nu, nv, [&](std::size_t a, std::size_t) {
+      const node_t x = nu[a];
+      st.cn += 1;
+      st.aa += tab.inv_log_deg[x];
+      st.ra += tab.inv_deg[x];
+    });
+  } else {
+    std::size_t c = 0;
+    intersect(nu, nv, [&](std::size_t, std::size_t) { ++c; });
+    st.cn = static_cast<double>(c);
+  }
+}
+
 // The target edge removed for one pair (active only when it is an edge).
 struct Mask {
   node_t a = -1, b = -1;
@@ -436,18 +454,7 @@ void streamed_neighborhood_scores(const Graph& g, std::span<const NodePair> pair
         const auto [u, v] = pairs[i];
         const auto nu = g.neighbors(u), nv = g.neighbors(v);
         NbrStats st;
-        if (need_aara) {
-          intersect(nu, nv, [&](std::size_t a, std::size_t) {
-            const node_t x = nu[a];
-            st.cn += 1;
-            st.aa += tab.inv_log_deg[x];
-            st.ra += tab.inv_deg[x];
-          });
-        } else {
-          std::size_t c = 0;
-          intersect(nu, nv, [&](std::size_t, std::size_t) { ++c; });
-          st.cn = static_cast<double>(c);
-        }
+        add_common_stats(nu, nv, tab, need_aara, st);
         const double drop = exclude_target && g.has_arc(u, v) ? 1.0 : 0.0;
         const double ku = static_cast<double>(nu.size()) - drop, kv = static_cast<double>(nv.size()) - drop;
         for (std::size_t j = 0; j < scores.size(); ++j) out[j][i] = neighborhood_value(scores[j], st, ku, kv);
@@ -577,17 +584,8 @@ std::vector<std::vector<double>> link_scores(const Graph& g, std::span<const Nod
                   st.waa += ws * tab.inv_log1p_strength[x];
                   st.wra += ws * tab.inv_strength[x];
                 });
-              } else if (need_aara) {
-                intersect(nu, nv, [&](std::size_t a, std::size_t) {
-                  const node_t x = nu[a];
-                  st.cn += 1;
-                  st.aa += tab.inv_log_deg[x];
-                  st.ra += tab.inv_deg[x];
-                });
               } else {
-                std::size_t c = 0;
-                intersect(nu, nv, [&](std::size_t, std::size_t) { ++c; });
-                st.cn = static_cast<double>(c);
+                add_common_stats(nu, nv, tab, need_aara, st);
               }
             }
             Workspace* w = heavy ? &tls.local() : nullptr;
