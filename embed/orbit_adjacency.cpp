@@ -61,6 +61,7 @@
 #include <sprig/graph/parallel.hpp>
 #include <sprig/io/atomic_file.hpp>
 #include <sprig/io/hdf5.hpp>
+#include <sprig/io/hdf5_publish.hpp>
 
 namespace sprig {
 namespace {
@@ -527,17 +528,7 @@ void write_orbit_adjacency_hdf5(const std::string& path, const OrbitAdjacency& a
     h5::Group orbits = f.require_group("/orbits");
     const std::string tmp = "/orbits/.tmp-adjacency-" + std::to_string(::getpid());
     if (f.exists(tmp)) f.remove(tmp);
-    try {
-      write_matrices(f, tmp, adj);
-      f.flush();  // the data is on disk before any link names it
-      if (f.exists(target)) f.remove(target);
-      f.move(tmp, target);
-      f.flush();
-    } catch (...) {
-      if (f.exists(tmp)) H5Ldelete(f.id(), tmp.c_str(), H5P_DEFAULT);
-      H5Eclear2(H5E_DEFAULT);
-      throw;
-    }
+    h5::publish_object(f, tmp, target, [&] { write_matrices(f, tmp, adj); });
     orbits = h5::Group();
     f.close();
     return;

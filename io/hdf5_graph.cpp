@@ -18,6 +18,7 @@
 #include <sprig/graph/error.hpp>
 #include <sprig/graph/parallel.hpp>
 #include <sprig/io/hdf5_graph.hpp>
+#include <sprig/io/hdf5_publish.hpp>
 
 namespace sprig {
 
@@ -669,20 +670,10 @@ void append_matrix(const std::string& path, const std::string& folder, const std
     if (starts_with(c, kTmpPrefix)) g.remove(c);
   const std::string tmp = folder + "/" + kTmpPrefix + name + "-" + std::to_string(::getpid());
   Writer w{{opt.compression, opt.chunk_bytes, true, true}, {opt.block_bytes, opt.parallel_filters, opt.after_block, {}}};
-  try {
-    {
-      Dataset d = w.matrix(f, tmp, m);
-      d.write_attrs(attrs);
-    }
-    f.flush();  // the data is on disk before any link names it
-    if (f.exists(target)) f.remove(target);
-    f.move(tmp, target);
-    f.flush();
-  } catch (...) {
-    if (f.exists(tmp)) H5Ldelete(f.id(), tmp.c_str(), H5P_DEFAULT);
-    H5Eclear2(H5E_DEFAULT);
-    throw;
-  }
+  h5::publish_object(f, tmp, target, [&] {
+    Dataset d = w.matrix(f, tmp, m);
+    d.write_attrs(attrs);
+  });
   g = Group();
   f.close();
 }
