@@ -53,6 +53,11 @@ struct FastRpOptions {
   std::uint64_t seed = 1;
   ProgressFn progress;         ///< stage "fastrp", one report per iteration
   Device device = Device::cpu;  ///< Device::cuda: cuSPARSE path (embed/fastrp_cuda.hpp), same result within rounding
+  /// CPU: a layer Nᵢ is kept as per-row (column, value) lists, and the next one computed by
+  /// scattering them, when that takes at most this share of a dense pull's m·d additions
+  /// (judged by an upper bound on its non-zeros; N₀ by R's density 1/s); 0: always dense.
+  /// Speed only — the output is bitwise the same for any value.
+  double sparse_threshold = 1.0 / 32;
 };
 
 /// The n × d FastRP embedding of g. Throws InvalidArgument when dim ≤ 0,
@@ -71,5 +76,12 @@ float fastrp_projection_entry(std::uint64_t seed, std::int64_t node, std::int64_
 
 /// Entry (feature f, j) of the feature projection P (s = 3) used for property_ratio.
 float fastrp_feature_projection_entry(std::uint64_t seed, std::int64_t f, std::int64_t j);
+
+namespace detail {
+/// Words [0, count) of the Philox stream (seed, item), as sprig::Philox draws them,
+/// into out[0, count) (AVX2, eight blocks at a time, where the CPU has it). fastrp()
+/// draws R's rows with it; exposed so tests can hold it to the scalar Philox.
+void fastrp_philox_words(std::uint64_t seed, std::uint64_t item, std::int64_t count, std::uint32_t* out);
+}  // namespace detail
 
 }  // namespace sprig

@@ -189,6 +189,61 @@ TEST_CASE("fastrp: property ratio mixes a projection of the node features") {
   CHECK((raw2.rightCols(8) - raw.rightCols(8)).cwiseAbs().maxCoeff() > 1e-3);
 }
 
+TEST_CASE("fastrp: the vectorised Philox words are the scalar stream's") {
+  for (std::uint64_t seed : {0ull, 1ull, 0x0123456789abcdefull})
+    for (std::uint64_t item : {0ull, 5ull, (1ull << 32) + 7, ~0ull})
+      for (std::int64_t count : {0, 1, 3, 4, 31, 32, 33, 127, 128, 129, 300}) {
+        CAPTURE(seed);
+        CAPTURE(item);
+        CAPTURE(count);
+        std::vector<std::uint32_t> got(static_cast<std::size_t>(count) + 1, 0xdeadbeefu);
+        sprig::detail::fastrp_philox_words(seed, item, count, got.data());
+        sprig::Philox rng(seed, item);
+        bool same = true;
+        for (std::int64_t j = 0; j < count; ++j) same = same && got[static_cast<std::size_t>(j)] == rng();
+        CHECK(same);
+        CHECK(got.back() == 0xdeadbeefu);  // nothing written past count
+      }
+}
+
+TEST_CASE("fastrp: sparse and dense propagation give the same bits") {
+  // Sparse layers (per-row lists, scattered) only skip additions of exact zeros:
+  // any sparse_threshold must give the all-dense result bit for bit, including
+  // zero-weight arcs, sinks, self-influence, odd widths and an all-zero R.
+  sprig::EdgeList el;
+  el.n = 1500;
+  el.directed = true;
+  sprig::Philox rng(77, 0);
+  for (int i = 0; i < 9000; ++i) {
+    const auto u = static_cast<sprig::node_t>(rng.bounded(1400));  // nodes 1400.. are sinks
+    const auto v = static_cast<sprig::node_t>(rng.bounded(1500));
+    el.add(u, v, i % 7 == 0 ? 0.f : 0.25f + rng.uniform_float());
+  }
+  const std::vector<Graph> graphs = {random_graph(2000, 12000, 3, false, false),
+                                     random_graph(2000, 12000, 4, false, true), sprig::build_csr(el)};
+  std::vector<FastRpOptions> opts = {
+      FastRpOptions{.dim = 128, .seed = 5},
+      FastRpOptions{.dim = 77, .iteration_weights = {0.5f, 1.f, 2.f, 3.f, 1.f}, .node_self_influence = 0.7f,
+                    .sparsity = 400, .seed = 6},
+      FastRpOptions{.dim = 130, .iteration_weights = {1.f, 1.f}, .sparsity = 100, .normalize_rows = false, .seed = 7},
+      FastRpOptions{.dim = 16, .sparsity = 3, .standardize = true, .seed = 8},
+      FastRpOptions{.dim = 8, .node_self_influence = 1.f, .sparsity = 1e12, .seed = 9},  // R = 0
+  };
+  for (std::size_t gi = 0; gi < graphs.size(); ++gi)
+    for (std::size_t oi = 0; oi < opts.size(); ++oi) {
+      CAPTURE(gi);
+      CAPTURE(oi);
+      FastRpOptions o = opts[oi];
+      o.sparse_threshold = 0;
+      const Matrix dense = sprig::fastrp(graphs[gi], o);
+      for (double t : {1.0 / 32, 0.25, 1e9}) {
+        CAPTURE(t);
+        o.sparse_threshold = t;
+        CHECK(bitwise_equal(sprig::fastrp(graphs[gi], o), dense));
+      }
+    }
+}
+
 TEST_CASE("fastrp: isolated nodes and empty graphs") {
   sprig::EdgeList el;
   el.n = 5;
