@@ -513,10 +513,10 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
   }
 
   // out_row ← (or +=) (α/‖x‖)·x; a zero row when x = 0 (nothing to normalise).
-  auto accumulate = [&](float* out_row, const float* x, float alpha, float sq) {
+  auto accumulate = [&](float* out_row, const float* x, float alpha, float sq, bool add) {
     const float norm = opt.normalize_rows ? std::sqrt(sq) : 1.f;
     const float c = norm > 0.f ? alpha / norm : 0.f;
-    if (out_written) {
+    if (add) {
       for (std::int64_t j = 0; j < d; ++j) out_row[j] += c * x[j];
     } else {
       for (std::int64_t j = 0; j < d; ++j) out_row[j] = c * x[j];
@@ -560,7 +560,7 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
         if (alpha0 != 0.f) {  // the dense row, normalised as the dense path does it
           std::fill(row.begin(), row.end(), 0.f);
           for (std::uint32_t i = 0; i < k; ++i) row[buf[i].col] = buf[i].val;
-          accumulate(out.row(u).data(), row.data(), alpha0, VecMap(row.data(), d).squaredNorm());
+          accumulate(out.row(u).data(), row.data(), alpha0, VecMap(row.data(), d).squaredNorm(), false);
         }
       }
     });
@@ -590,7 +590,7 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
           for (std::int64_t f = 0; f < nf; ++f)
             if (x[f] != 0.f) part.noalias() += x[f] * ConstVecMap(pcols.data() + f * dp, dp);
         }
-        if (alpha0 != 0.f) accumulate(out.row(u).data(), row, alpha0, VecMap(row, d).squaredNorm());
+        if (alpha0 != 0.f) accumulate(out.row(u).data(), row, alpha0, VecMap(row, d).squaredNorm(), false);
       }
     });
   }
@@ -602,6 +602,15 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
   while (needed > 0 && opt.iteration_weights[needed - 1] == 0.f) --needed;
   const node_t* tg = targets.data();
   const edge_t m = static_cast<edge_t>(targets.size());
+  // Deferred output: when only the last two passes needed carry weight (the
+  // default [0, 0, 1, 6.67]) and N₀ none, the last pass writes each output row
+  // whole, c·N_{k−1}[u] (its source row, ‖·‖² kept from the pass before) then
+  // + c'·N_k[u], the same operations in the same order as two accumulations, into
+  // the buffer of the layer before N_{k−1}, dead by then: two n × d buffers, not three.
+  bool defer = needed >= 2 && alpha0 == 0.f;
+  for (std::int64_t it = 0; it + 2 < needed; ++it) defer = defer && opt.iteration_weights[it] == 0.f;
+  std::vector<float> prev_sq;  // ‖N_{k−1}[u]‖² when deferred
+  float prev_alpha = 0.f;
   for (std::int64_t it = 0; it < k; ++it) {
     if (it >= needed) {
       report(opt.progress, "fastrp", static_cast<std::uint64_t>(it + 1), static_cast<std::uint64_t>(k));
@@ -645,6 +654,14 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
       }
     }
     const bool next_dense = store && !next_sparse;
+    if (defer && it + 2 == needed && !next_dense) defer = false;  // the last pass's source must be a dense buffer
+    const bool keep_sq = defer && it + 2 == needed && alpha != 0.f;
+    const bool final_deferred = defer && it + 1 == needed;
+    if (keep_sq) prev_sq.resize(static_cast<std::size_t>(n));
+    if (final_deferred && dense[dense_cur == 0 ? 1 : 0].rows() != n) {
+      dense[dense_cur == 0 ? 1 : 0].resize(n, d);
+      advise_huge_pages(dense[dense_cur == 0 ? 1 : 0]);
+    }
     const int dense_next = dense_cur == 0 ? 1 : 0;
     if (next_dense && dense[dense_next].rows() != n) {
       dense[dense_next].resize(n, d);
@@ -652,6 +669,7 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
     }
     const float* sp = cur_sparse ? nullptr : dense[dense_cur].data();
     float* dpp = next_dense ? dense[dense_next].data() : nullptr;
+    float* deferred_out = final_deferred ? dense[dense_next].data() : nullptr;
     parallel_chunks(static_cast<std::size_t>(n), kRowGrain, [&](std::size_t, std::size_t lo, std::size_t hi) {
       std::vector<float> scratch(next_dense ? 0 : static_cast<std::size_t>(d));
       for (std::size_t u = lo; u < hi; ++u) {
@@ -669,11 +687,25 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
 #endif
             sq = pull_row_portable(x, sp, tg + e0, w, deg, inv_deg[u], d);
         }
-        if (alpha != 0.f) accumulate(out.row(u).data(), x, alpha, sq);
+        if (final_deferred) {
+          float* o = deferred_out + u * d;
+          if (prev_alpha != 0.f) {
+            accumulate(o, sp + u * d, prev_alpha, prev_sq[u], false);
+            accumulate(o, x, alpha, sq, true);
+          } else {
+            accumulate(o, x, alpha, sq, false);
+          }
+        } else if (keep_sq) {
+          prev_sq[u] = sq;
+        } else if (alpha != 0.f) {
+          accumulate(out.row(u).data(), x, alpha, sq, out_written);
+        }
         if (next_sparse) next.cnt[u] = compress_row(x, d, next.entries.get() + next.ptr[u], avx2);
       }
     });
-    if (alpha != 0.f) out_written = true;
+    if (keep_sq) prev_alpha = alpha;
+    else if (alpha != 0.f) out_written = true;
+    if (final_deferred) out = std::move(dense[dense_next]);
     if (next_sparse) {
       sparse = std::move(next);
     } else if (next_dense) {
