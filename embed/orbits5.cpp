@@ -372,13 +372,15 @@ struct Scratch5 {
   std::vector<node_t> bucket;                      // N(x) ∩ N(v) of each touched v ∉ N[x]
   std::vector<node_t> ca, la;                      // N(x) ∩ N(a); N(a) \ N[x]
   std::vector<std::uint32_t> ca_tri;               // |N(a) ∩ N(b)| of each b in ca
+  std::vector<std::uint32_t> la_tri;               // |N(a) ∩ N(b)| of each b in la (fast9)
   std::vector<std::uint32_t> cntca;                // |N(v) ∩ ca|
   std::vector<node_t> touchedca;
+  std::vector<std::uint32_t> trix;                 // |N(x) ∩ N(v)| for v ∈ N(x) (fast9)
   // Row intersections of the current copy, candidates for the general lookup:
   // N(a)∩N(b), N(x)∩N(a)∩N(b), N(x)∩N(b), N(a)∩N(c).
   std::vector<node_t> lab, lxab, lxb, lac;
   std::uint64_t stamp = 0;
-  explicit Scratch5(node_t n) : markx(n, 0), marka(n, 0), markb(n, 0), markc(n, 0), cnt(n, 0), cnta(n, 0), bidx(n, 0), cntca(n, 0) {}
+  explicit Scratch5(node_t n) : markx(n, 0), marka(n, 0), markb(n, 0), markc(n, 0), cnt(n, 0), cnta(n, 0), bidx(n, 0), cntca(n, 0), trix(n, 0) {}
 };
 
 bool adjacent(const Simple& s, node_t u, node_t v) {
@@ -465,6 +467,78 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
                       (im.kind == 4 && im.r == 2 && im.r2 == 3) || (im.kind == 5 && im.r2 == 3));
   }
 
+  // Paws with x the pendant (p = 9: x–a, an edge b–c inside N(a) \ N[x])
+  // are not enumerated when every quantity their equations use is one of:
+  // a function of a (deg a, |N(x) ∩ N(a)|), the same function of b and of c
+  // (deg, |N(x) ∩ N(·)|, triangles on a–·; images come in b ↔ c pairs), the
+  // triangles on b–c, or |N(a) ∩ N(b) ∩ N(c)|. Per (x, a) these are sums over
+  // b ∈ la of m_b = |N(b) ∩ la| = t_ab − |N(b) ∩ ca| (the edges of la seen
+  // from one end), and two sums over the edges of la obtained as a sum over
+  // all edges of N(a) (per-node precomputation) minus the edges that touch
+  // N[x] — those are triangles and K4s at x, which the counter visits anyway.
+  // This removes the walk over N(b) for every b ∈ N(a) outside N[x], i.e.
+  // over all 3-paths from x, which dominated on graphs with hubs.
+  bool fast9 = need[9] && need[14] && hist3[14];
+  for (const Entry& e : ent[9]) {
+    const Image& im = e.im;
+    const int bc = im.rmask & 0b1100;
+    if (bc == 0) {
+      fast9 = fast9 && (im.kind == 1 || im.kind == 2) && im.r == 1;
+    } else if (bc == 0b1100) {
+      fast9 = fast9 && ((im.rmask == 0b1100 && im.kind == 4) || (im.rmask == 0b1110 && im.kind == 3));
+    } else {
+      const int pos = bc == 0b0100 ? 2 : 3;
+      const bool ok = ((im.kind == 1 || im.kind == 2) && im.r == pos) || (im.kind == 4 && im.r == 1 && im.r2 == pos);
+      const int swapped = (im.rmask & 0b0011) | (bc ^ 0b1100);
+      bool partner = false;
+      for (const Entry& f : ent[9]) partner = partner || (f.O == e.O && f.im.rmask == swapped && f.im.mult == im.mult);
+      fast9 = fast9 && ok && partner;
+    }
+  }
+  // fast9 needs, per arc, the K4s through its edge and, per node a, the sum of
+  // |N(b) ∩ N(c)| over the edges b–c inside N(a).
+  std::vector<std::uint32_t> k4e;
+  std::vector<std::uint64_t> t1;
+  if (fast9) {
+    k4e.assign(s.tgt.size(), 0);
+    t1.assign(static_cast<std::size_t>(n), 0);
+    struct Marks {
+      std::vector<std::uint64_t> ma, mb;
+      std::vector<node_t> common;
+      std::uint64_t stamp = 0;
+    };
+    tbb::enumerable_thread_specific<Marks> marks([n] {
+      Marks m;
+      m.ma.assign(static_cast<std::size_t>(n), 0);
+      m.mb.assign(static_cast<std::size_t>(n), 0);
+      return m;
+    });
+    rounds(n, parallel, opt.progress, "orbits: prepare", [&](node_t a) {
+      Marks& m = marks.local();
+      const std::uint64_t sa = ++m.stamp;
+      for (node_t v : s.nb(a)) m.ma[v] = sa;
+      std::uint64_t acc = 0;
+      for (edge_t ab = s.off[a]; ab < s.off[a + 1]; ++ab) {
+        const node_t b = s.tgt[ab];
+        const std::uint64_t sb = ++m.stamp;
+        m.common.clear();
+        for (edge_t bc = s.off[b]; bc < s.off[b + 1]; ++bc) {
+          const node_t c = s.tgt[bc];
+          m.mb[c] = sb;
+          if (m.ma[c] == sa) {
+            m.common.push_back(c);
+            if (c > b) acc += tri[bc];
+          }
+        }
+        std::uint64_t e2 = 0;
+        for (node_t z : m.common)
+          for (node_t w : s.nb(z)) e2 += (m.ma[w] == sa && m.mb[w] == sb) ? 1 : 0;
+        k4e[ab] = static_cast<std::uint32_t>(e2 / 2);
+      }
+      t1[a] = acc;
+    });
+  }
+
   tbb::enumerable_thread_specific<Scratch5> scratch([n] { return Scratch5(n); });
   rounds(n, parallel, opt.progress, "orbits: count", [&](node_t x) {
     const std::uint64_t d = static_cast<std::uint64_t>(s.deg(x));
@@ -486,6 +560,9 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
     for (node_t a : s.nb(x))
       for (node_t v : s.nb(a))
         if (v != x && sc.cnt[v]++ == 0) sc.touched.push_back(v);
+    std::uint64_t q3 = 0;  // fast9: Σ over K4s {x, a, b, c} of |N(a) ∩ N(b) ∩ N(c)|
+    if (fast9)
+      for (edge_t xv = s.off[x]; xv < s.off[x + 1]; ++xv) sc.trix[s.tgt[xv]] = tri[xv];
     std::int64_t q = 0;  // Σ_{b ∈ N(x)} (deg b − 1 − |N(x) ∩ N(b)|)
     for (node_t b : s.nb(x)) q += static_cast<std::int64_t>(s.deg(b)) - 1 - sc.cnt[b];
 
@@ -552,6 +629,7 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
         std::array<std::uint64_t, 8> h{};
         for (node_t u : s.nb(c))
           ++h[(sc.markx[u] == pst[0] ? 1 : 0) | (sc.marka[u] == pst[1] ? 2 : 0) | (sc.markb[u] == pst[2] ? 4 : 0)];
+        if (p == 14 && fast9) q3 += h[6] + h[7];
         for (const Entry& e : ent[p]) {
           if (e.im.kind != 3) {
             F[e.O] += e.im.mult * look(e.im);
@@ -608,6 +686,8 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       sc.ca.clear();
       sc.la.clear();
       sc.ca_tri.clear();
+      sc.la_tri.clear();
+      std::uint64_t k4_ca = 0, trix_ca = 0;  // fast9: Σ_{b∈ca} K4s on a–b; Σ_{b∈ca} t_xb
       std::int64_t sum_ca = 0, sum_la = 0;  // Σ_{b∈ca} (deg b − 1 − cnt b − t_ab + 1); Σ_{c∈la} (cnt c − 1)
       for (edge_t ab = s.off[a]; ab < s.off[a + 1]; ++ab) {
         const node_t v = s.tgt[ab];
@@ -615,8 +695,13 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
           sc.ca.push_back(v);
           sc.ca_tri.push_back(tri[ab]);
           sum_ca += static_cast<std::int64_t>(s.deg(v)) - 1 - sc.cnt[v] - (static_cast<std::int64_t>(tri[ab]) - 1);
+          if (fast9) {
+            k4_ca += k4e[ab];
+            trix_ca += sc.trix[v];
+          }
         } else if (v != x) {
           sc.la.push_back(v);
+          if (fast9) sc.la_tri.push_back(tri[ab]);
           sum_la += static_cast<std::int64_t>(sc.cnt[v]) - 1;
         }
       }
@@ -624,7 +709,7 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       const auto& la = sc.la;
       lists = 0b0011;
       std::uint64_t sla_deg = 0, sla_cnt = 0;
-      if (fast10) {
+      if (fast10 || fast9) {
         for (node_t c : la) {
           sla_deg += static_cast<std::uint64_t>(s.deg(c));
           sla_cnt += sc.cnt[c];
@@ -634,14 +719,20 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
             if (sc.cntca[v]++ == 0) sc.touchedca.push_back(v);
       }
       // Marks N(b) and builds N(a)∩N(b), N(x)∩N(a)∩N(b), N(x)∩N(b).
+      // fast9, b ∈ ca: Σ t_bc over c ∈ N(a) ∩ N(b) \ N[x] (tri_out) and over c ∈ N(a) ∩ N(b) ∩ N(x) (tri_in).
+      std::uint64_t tri_out = 0, tri_in = 0;
       const auto mark_b = [&](node_t b, std::uint64_t sb) {
         sc.lab.clear();
         sc.lxab.clear();
         sc.lxb.clear();
-        for (node_t v : s.nb(b)) {
+        for (edge_t bu = s.off[b]; bu < s.off[b + 1]; ++bu) {
+          const node_t v = s.tgt[bu];
           sc.markb[v] = sb;
           const bool vx = inx(v), va = ina(v);
-          if (va) sc.lab.push_back(v);
+          if (va) {
+            sc.lab.push_back(v);
+            if (fast9 && v != x) (vx ? tri_in : tri_out) += tri[bu];
+          }
           if (vx) sc.lxb.push_back(v);
           if (vx && va) sc.lxab.push_back(v);
         }
@@ -667,9 +758,9 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
             emit(13, a, b, c);
           }
         }
-        if (need[12] && b > a)
-          for (node_t c : la)
-            if (inb(c)) emit(12, a, b, c);
+        if (need[12] && b > a)  // c ∈ N(a) ∩ N(b) \ N[x]
+          for (node_t c : sc.lab)
+            if (c != x && !inx(c)) emit(12, a, b, c);
         if (need[11] && b > a)
           for (node_t c : s.nb(x))
             if (c != a && c != b && !ina(c) && !inb(c)) emit(11, a, b, c);
@@ -712,7 +803,42 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       }
       pst[2] = 0;
       lists = 0b0011;
-      if (need[9])
+      if (need[9] && fast9) {
+        // Sums over the edges b–c of la (see fast9 above).
+        std::uint64_t m2 = 0, sdeg = 0, stri = 0, scnt = 0;
+        for (std::size_t i = 0; i < la.size(); ++i) {
+          const node_t b = la[i];
+          const std::uint64_t mb = static_cast<std::uint64_t>(sc.la_tri[i]) - sc.cntca[b];
+          m2 += mb;
+          sdeg += mb * static_cast<std::uint64_t>(s.deg(b));
+          stri += mb * sc.la_tri[i];
+          scnt += mb * sc.cnt[b];
+        }
+        const std::uint64_t m = m2 / 2;  // copies (edges inside la)
+        // Σ over edges of la of t_bc: all edges of N(a), less those at x and those touching ca.
+        const std::uint64_t tb = t1[a] - trix_ca - tri_out - tri_in / 2;
+        // Σ over edges of la of |N(a) ∩ N(b) ∩ N(c)| = Σ over K4s at a of C(k, 2), k = its
+        // other nodes outside N[x]: 3·K4(a) − 2·Σ_K4 j + Σ_K4 C(j, 2), j = 3 − k; the last
+        // sum's part inside ca is added per x (q3).
+        const std::uint64_t qb = 3 * o4.counts(a, 14) - 2 * (k4e[xa] + k4_ca) + 2 * static_cast<std::uint64_t>(eca);
+        if (m > 0 || qb != 0) {
+          nd = {x, a, a, a};
+          for (const Entry& e : ent[9]) {
+            const Image& im = e.im;
+            const int bc = im.rmask & 0b1100;
+            std::uint64_t v = 0;
+            if (bc == 0) {
+              v = m * look(im);
+            } else if (bc == 0b1100) {
+              v = (im.kind == 4 ? tb : qb) - m * im.sub;
+            } else {
+              const std::uint64_t sum = im.kind == 1 ? sdeg : im.kind == 2 ? scnt : stri;
+              v = (bc == 0b0100 ? sum : 0) - m * im.sub;  // the b ↔ c partner image adds nothing
+            }
+            F[e.O] += im.mult * v;
+          }
+        }
+      } else if (need[9]) {
         for (node_t b : la) {
           const std::uint64_t sb = ++sc.stamp;
           mark_b(b, sb);
@@ -721,6 +847,7 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
           for (node_t c : s.nb(b))
             if (c > b && ina(c) && !inx(c) && c != x) emit(9, a, b, c);
         }
+      }
       pst[2] = 0;
       lists = 0b0011;
       if (need[8])
@@ -815,6 +942,9 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
     for (node_t v : sc.touched) sc.cnt[v] = 0;
     sc.touched.clear();
 
+    if (fast9)  // the K4 part of the |N(a) ∩ N(b) ∩ N(c)| sums: each K4 at x serves three a
+      for (const Entry& e : ent[9])
+        if (e.im.rmask == 0b1110) F[e.O] += e.im.mult * 3 * q3;
     std::array<std::uint64_t, 73> orb{};
     for (int O : P.order) {
       const Type& t = P.type[O];
