@@ -1,9 +1,11 @@
 #include <sprig/metrics/centrality.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <queue>
 
@@ -213,55 +215,199 @@ std::vector<node_t> sample_sources(node_t n, node_t k, std::uint64_t seed) {
 }
 
 namespace {
+// The arrays the unweighted kernel runs on: the graph itself, or its
+// degree-1 fold (below).
+struct Adjacency {
+  const edge_t* offs = nullptr;
+  const node_t* targets = nullptr;
+  std::size_t n = 0;
+  std::size_t arcs = 0;
+};
+
+// One thread's buffers, reused across sources. A node's level and path
+// count share one 16-byte slot (one cache line per arc visit in the forward
+// pass). `succ` holds, per source, the shortest-path DAG's arcs in BFS order
+// (each node's successors contiguous, from `first[i]` for the i-th node of
+// `order`), so the backward pass reads only DAG arcs, sequentially, with no
+// level test: memory O(n + m) per thread.
+struct BrandesNode {
+  double sigma;
+  std::int32_t dist;
+};
+struct BrandesWork {
+  std::vector<BrandesNode> node;
+  std::vector<double> coef;
+  std::vector<node_t> order, succ;
+  std::vector<edge_t> first;
+  explicit BrandesWork(const Adjacency& a)
+      : node(a.n, BrandesNode{0.0, -1}), coef(a.n, 0.0), order(a.n + 1), succ(a.arcs + 1), first(a.n + 1) {}
+};
+
 // Unweighted Brandes for a list of sources, adding each node's dependency to
-// `part`. Path counts are summed during the BFS itself (one scan of the
-// arcs), distances are 32-bit levels, and the backward pass adds, per
-// successor w, the precomputed coef[w] = (1 + δ(w)) / σ(w) = 1/σ(w) + Σ coef
-// over w's successors — no division per arc. Two scans of each reached
-// node's arcs per source; the per-source work is the same sequence of
-// floating-point operations whoever runs it (deterministic).
-void brandes_unweighted(const Graph& g, std::span<const node_t> sources, std::vector<double>& part) {
+// `part`. `reach` (null: all 1) weights the pairs: pair (s, t) counts
+// reach[s]·reach[t] (the degree-1 fold's trees, see fold_degree_one), so
+//   δ(v) = σ(v) Σ_{w succ of v} (reach(w) + δ(w)) / σ(w),  part[v] += reach(s) δ(v).
+// Forward: path counts summed during the BFS itself (one scan of the arcs),
+// 32-bit levels, and branch-free bookkeeping — every arc stores its target's
+// level, adds σ(v) masked to 0 or itself to σ(w), and appends w to `succ`
+// and `order` with the cursors moved only for DAG arcs and new nodes — since
+// whether an arc is a DAG arc is close to a coin flip on small-world graphs
+// (adding +0.0 leaves σ exactly unchanged). Backward: pull over the BFS
+// order in reverse, adding per successor the precomputed
+// coef[w] = (reach(w) + δ(w)) / σ(w) — no division per arc, no scattered
+// writes. The per-source work is the same sequence of floating-point
+// operations whoever runs it (deterministic).
+void brandes_unweighted(const Adjacency& a, const double* reach, std::span<const node_t> sources, BrandesWork& ws,
+                        double* part) {
+  const edge_t* __restrict offs = a.offs;
+  const node_t* __restrict tg = a.targets;
+  BrandesNode* __restrict nd = ws.node.data();
+  double* __restrict coef = ws.coef.data();
+  node_t* __restrict order = ws.order.data();
+  node_t* __restrict succ = ws.succ.data();
+  edge_t* __restrict first = ws.first.data();
+  for (const node_t s : sources) {
+    std::size_t tail = 1;
+    edge_t ns = 0;
+    order[0] = s;
+    nd[s].dist = 0;
+    nd[s].sigma = 1;
+    for (std::size_t i = 0; i < tail; ++i) {  // BFS, path counts in level order
+      const node_t v = order[i];
+      const std::int32_t dv1 = nd[v].dist + 1;
+      const std::uint64_t sv = std::bit_cast<std::uint64_t>(nd[v].sigma);
+      first[i] = ns;
+      for (edge_t k = offs[v], ke = offs[v + 1]; k < ke; ++k) {
+        const node_t w = tg[k];
+        BrandesNode& x = nd[w];
+        const std::int32_t dw = x.dist;
+        const std::uint32_t fresh = static_cast<std::uint32_t>(dw) >> 31;  // unreached: level −1
+        const std::uint32_t on = fresh | static_cast<std::uint32_t>(dw == dv1);
+        x.dist = fresh ? dv1 : dw;
+        x.sigma += std::bit_cast<double>(sv & (std::uint64_t{0} - on));
+        order[tail] = w;
+        tail += fresh;
+        succ[ns] = w;
+        ns += on;
+      }
+    }
+    first[tail] = ns;
+    const double rs = reach ? reach[s] : 1.0;
+    for (std::size_t j = tail; j-- > 1;) {  // dependencies, farthest first (the source last, skipped)
+      const node_t v = order[j];
+      double acc = 0;
+      for (edge_t k = first[j], ke = first[j + 1]; k < ke; ++k) acc += coef[succ[k]];
+      const double sv = nd[v].sigma;
+      coef[v] = (reach ? reach[v] : 1.0) / sv + acc;
+      part[v] += rs * (sv * acc);
+    }
+    for (std::size_t j = 0; j < tail; ++j) nd[order[j]] = BrandesNode{0.0, -1};
+  }
+}
+
+// Degree-1 folding (Baglioni, Geraci, Pellegrini & Lastres, "Fast exact
+// computation of betweenness centrality in social networks", ASONAM 2012;
+// Sariyüce, Saule, Kaya & Çatalyürek, "Shattering and compressing networks
+// for betweenness centrality", SDM 2013), undirected graphs: repeatedly
+// remove a node u with one neighbour p (self-loops never lie on a shortest
+// path and are not counted); p absorbs u's tree, reach(p) += reach(u). Every
+// path between u's tree and the rest crosses the bridge u–p, so for the
+// ordered pairs (s, t) of u's component (size N), with c_i the sizes of the
+// parts of the component without u:
+//   folded u:  bc(u) = Σ_{i≠j} c_i c_j = (N − 1)² − Σ c_i²,
+//              parts: u's children's trees (Σ their reach² kept as sq(u))
+//              and the rest, N − reach(u);
+//   kept x:    bc(x) = Brandes on the kept graph with pair weights
+//              reach(a)·reach(b)  +  2 (reach(x) − 1)(N − reach(x))  [one end
+//              in x's tree]  +  (reach(x) − 1)² − sq(x)  [both ends in x's
+//              tree, different children].
+// The kept graph's distances and path counts between kept nodes are the
+// original ones (trees never shortcut), so the result is exact. The closed
+// forms are integers, computed in 64 bits.
+struct Fold {
+  std::vector<node_t> kept;      // kept node (compact id) -> original id
+  std::vector<edge_t> offs;      // the kept graph, compact ids, arcs in the original order
+  std::vector<node_t> targets;
+  std::vector<double> reach;     // per compact id
+  std::vector<double> closed;    // per original id: the closed-form ordered-pair counts above
+};
+
+Fold fold_degree_one(const Graph& g) {
   const std::size_t N = static_cast<std::size_t>(g.num_nodes());
   const auto offs = g.offsets();
   const node_t* tg = g.targets().data();
-  std::vector<std::int32_t> dist(N, -1);
-  std::vector<double> sigma(N, 0.0), coef(N, 0.0);
-  std::vector<node_t> order;
-  order.reserve(N);
-  for (const node_t s : sources) {
-    order.clear();
-    order.push_back(s);
-    dist[s] = 0;
-    sigma[s] = 1;
-    for (std::size_t i = 0; i < order.size(); ++i) {  // BFS, path counts in level order
-      const node_t v = order[i];
-      const std::int32_t dv1 = dist[v] + 1;
-      const double sv = sigma[v];
-      for (edge_t k = offs[v], ke = offs[v + 1]; k < ke; ++k) {
-        const node_t w = tg[k];
-        const std::int32_t dw = dist[w];
-        if (dw < 0) {
-          dist[w] = dv1;
-          sigma[w] = sv;
-          order.push_back(w);
-        } else if (dw == dv1) {
-          sigma[w] += sv;
-        }
-      }
-    }
-    for (std::size_t j = order.size(); j-- > 1;) {  // dependencies, farthest first (the source last, skipped)
-      const node_t v = order[j];
-      const std::int32_t dv1 = dist[v] + 1;
-      double acc = 0;
-      for (edge_t k = offs[v], ke = offs[v + 1]; k < ke; ++k) {
-        const node_t w = tg[k];
-        if (dist[w] == dv1) acc += coef[w];
-      }
-      coef[v] = 1.0 / sigma[v] + acc;
-      part[v] += sigma[v] * acc;
-    }
-    for (const node_t v : order) dist[v] = -1;
+  std::vector<std::int64_t> deg(N, 0), reach(N, 1), sq(N, 0);
+  std::vector<node_t> parent(N, -1), stack, removed;
+  std::vector<char> gone(N, 0);
+  for (std::size_t v = 0; v < N; ++v) {
+    for (edge_t k = offs[v]; k < offs[v + 1]; ++k) deg[v] += tg[k] != static_cast<node_t>(v);
+    if (deg[v] == 1) stack.push_back(static_cast<node_t>(v));
   }
+  while (!stack.empty()) {
+    const node_t u = stack.back();
+    stack.pop_back();
+    if (gone[u] || deg[u] != 1) continue;  // its partner went first: u is a tree's last node, kept
+    node_t p = -1;
+    for (edge_t k = offs[u]; k < offs[u + 1] && p < 0; ++k)
+      if (tg[k] != u && !gone[tg[k]]) p = tg[k];
+    gone[u] = 1;
+    parent[u] = p;
+    removed.push_back(u);
+    reach[p] += reach[u];
+    sq[p] += reach[u] * reach[u];
+    deg[u] = 0;
+    if (--deg[p] == 1) stack.push_back(p);
+  }
+  Fold f;
+  std::vector<node_t> id(N, -1);
+  for (std::size_t v = 0; v < N; ++v)
+    if (!gone[v]) {
+      id[v] = static_cast<node_t>(f.kept.size());
+      f.kept.push_back(static_cast<node_t>(v));
+    }
+  const std::size_t K = f.kept.size();
+  f.offs.assign(K + 1, 0);
+  f.reach.resize(K);
+  for (std::size_t c = 0; c < K; ++c) {
+    const node_t v = f.kept[c];
+    for (edge_t k = offs[v]; k < offs[v + 1]; ++k)
+      if (!gone[tg[k]]) f.targets.push_back(id[tg[k]]);
+    f.offs[c + 1] = static_cast<edge_t>(f.targets.size());
+    f.reach[c] = static_cast<double>(reach[v]);
+  }
+  // Component sizes (in original nodes) of the kept graph.
+  std::vector<node_t> comp(K, -1), queue;
+  std::vector<std::int64_t> size;
+  for (std::size_t c0 = 0; c0 < K; ++c0) {
+    if (comp[c0] >= 0) continue;
+    const node_t label = static_cast<node_t>(size.size());
+    std::int64_t total = 0;
+    queue.assign(1, static_cast<node_t>(c0));
+    comp[c0] = label;
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      const node_t c = queue[i];
+      total += reach[f.kept[c]];
+      for (edge_t k = f.offs[c]; k < f.offs[c + 1]; ++k)
+        if (comp[f.targets[k]] < 0) {
+          comp[f.targets[k]] = label;
+          queue.push_back(f.targets[k]);
+        }
+    }
+    size.push_back(total);
+  }
+  // Each folded node's kept root, in reverse removal order (a parent is
+  // removed after its children, or kept).
+  std::vector<node_t> root(N, -1);
+  for (std::size_t c = 0; c < K; ++c) root[f.kept[c]] = f.kept[c];
+  for (std::size_t i = removed.size(); i-- > 0;) root[removed[i]] = root[parent[removed[i]]];
+  f.closed.assign(N, 0.0);
+  for (std::size_t v = 0; v < N; ++v) {
+    const std::int64_t n = size[comp[id[root[v]]]], r = reach[v];
+    const std::int64_t c = gone[v] ? (n - 1) * (n - 1) - sq[v] - (n - r) * (n - r)
+                                   : 2 * (r - 1) * (n - r) + (r - 1) * (r - 1) - sq[v];
+    f.closed[v] = static_cast<double>(c);
+  }
+  return f;
 }
 }  // namespace
 
@@ -270,23 +416,41 @@ std::vector<double> betweenness(const Graph& g, const BetweennessOptions& opt) {
   const std::size_t N = static_cast<std::size_t>(n);
   const bool weighted = opt.use_weights && g.weighted();
   if (weighted) check_lengths(g, "betweenness");
+  for (node_t s : opt.sources) SPRIG_EXPECTS(s >= 0 && s < n, "betweenness: source {} outside [0, n = {})", s, n);
+
+  // Exact unweighted undirected: Brandes on the degree-1 fold, from its
+  // nodes that have an arc (the others reach nobody). Otherwise on the graph
+  // itself, from every node or the given ones.
+  const bool fold_it = !weighted && !g.directed() && opt.sources.empty();
+  Fold fold;
+  Adjacency adj;
+  const double* reach = nullptr;
   std::vector<node_t> all;
-  if (opt.sources.empty()) {
-    all.resize(N);
-    std::iota(all.begin(), all.end(), node_t{0});
+  if (fold_it) {
+    fold = fold_degree_one(g);
+    adj = {fold.offs.data(), fold.targets.data(), fold.kept.size(), fold.targets.size()};
+    reach = fold.reach.data();
+    for (std::size_t c = 0; c < adj.n; ++c)
+      if (fold.offs[c + 1] > fold.offs[c]) all.push_back(static_cast<node_t>(c));
   } else {
-    for (node_t s : opt.sources) SPRIG_EXPECTS(s >= 0 && s < n, "betweenness: source {} outside [0, n = {})", s, n);
+    adj = {g.offsets().data(), g.targets().data(), N, g.targets().size()};
+    if (opt.sources.empty()) {
+      all.resize(N);
+      std::iota(all.begin(), all.end(), node_t{0});
+    }
   }
   const std::vector<node_t>& sources = opt.sources.empty() ? all : opt.sources;
-  std::vector<double> bc(N, 0.0);
+  const std::size_t M = weighted ? N : adj.n;  // length of the partial sums
+  std::vector<double> sum(M, 0.0);
   const std::size_t S = sources.size();
-  if (S == 0) return bc;
 
-  // Fixed chunks of sources (independent of the thread count), run in waves.
+  // Fixed chunks of sources (independent of the thread count), run in waves;
+  // each chunk has its own partial array, added in chunk order.
   constexpr std::size_t kWave = 16;
   const std::size_t chunk = std::max<std::size_t>(1, (S + 255) / 256);
   const std::size_t chunks = (S + chunk - 1) / chunk;
   std::vector<std::vector<double>> partial(std::min(kWave, chunks));
+  tbb::enumerable_thread_specific<std::unique_ptr<BrandesWork>> work;
   for (std::size_t w0 = 0; w0 < chunks; w0 += kWave) {
     const std::size_t w1 = std::min(chunks, w0 + kWave);
     tbb::parallel_for(
@@ -294,10 +458,12 @@ std::vector<double> betweenness(const Graph& g, const BetweennessOptions& opt) {
         [&](const tbb::blocked_range<std::size_t>& r) {
           for (std::size_t c = r.begin(); c != r.end(); ++c) {
             auto& part = partial[c - w0];
-            part.assign(N, 0.0);
+            part.assign(M, 0.0);
             const std::size_t b = c * chunk, e = std::min(S, b + chunk);
             if (!weighted) {
-              brandes_unweighted(g, std::span<const node_t>(sources).subspan(b, e - b), part);
+              auto& ws = work.local();
+              if (!ws) ws = std::make_unique<BrandesWork>(adj);
+              brandes_unweighted(adj, reach, std::span<const node_t>(sources).subspan(b, e - b), *ws, part.data());
               continue;
             }
             Sssp sp(N);
@@ -330,9 +496,16 @@ std::vector<double> betweenness(const Graph& g, const BetweennessOptions& opt) {
         tbb::simple_partitioner());
     for (std::size_t c = w0; c < w1; ++c) {
       const auto& part = partial[c - w0];
-      for (std::size_t v = 0; v < N; ++v) bc[v] += part[v];
+      for (std::size_t v = 0; v < M; ++v) sum[v] += part[v];
     }
     report(opt.progress, "betweenness", static_cast<std::uint64_t>(std::min(S, w1 * chunk)), static_cast<std::uint64_t>(S));
+  }
+  std::vector<double> bc;
+  if (fold_it) {
+    bc = std::move(fold.closed);
+    for (std::size_t c = 0; c < adj.n; ++c) bc[fold.kept[c]] += sum[c];
+  } else {
+    bc = std::move(sum);
   }
   double scale = 1.0;
   if (!g.directed()) scale *= 0.5;

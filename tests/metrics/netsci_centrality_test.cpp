@@ -2,11 +2,14 @@
 // PageRank) on the bundled graphs, Boost.Graph / brute force on random graphs,
 // and identical under 1/2/4 threads.
 #include <cmath>
+#include <numeric>
 
 #include <boost/graph/betweenness_centrality.hpp>
 #include <doctest/doctest.h>
 
 #include <sprig/graph/bgl.hpp>
+#include <sprig/graph/build.hpp>
+#include <sprig/graph/random.hpp>
 #include <sprig/graph/parallel.hpp>
 #include <sprig/metrics/centrality.hpp>
 
@@ -190,4 +193,70 @@ TEST_CASE("netsci sampled betweenness: sample size, determinism under 1/2/4 thre
   CHECK(p.value[0] == 0);
   CHECK(p.value[2] == 0);
   CHECK(std::abs(p.value[1] - 1.0 / 3.0) < 0.2);
+}
+
+namespace {
+// A sparse core with pendant trees and chains hanging off it, a tree
+// component, a two-node component, isolated nodes and a cycle with a tail:
+// what the degree-1 fold removes. With `messy`, self-loops and parallel
+// edges too (kept by the build).
+Graph pendant_graph(std::uint64_t seed, bool messy) {
+  Philox rng(seed, 0);
+  EdgeList e;
+  e.n = 160;
+  auto pick = [&](int k) { return static_cast<node_t>(rng.bounded(static_cast<std::uint32_t>(k))); };
+  for (int i = 0; i < 60; ++i) e.add(pick(40), pick(40));                   // core 0..39
+  for (int v = 40; v < 120; ++v) e.add(v, pick(v));                          // trees on the core
+  for (int v = 121; v < 140; ++v) e.add(v, 120 + pick(v - 120));             // a tree component 120..139
+  e.add(140, 141);                                                           // a pair; 142, 143 isolated
+  for (int v = 144; v < 150; ++v) e.add(v, v + 1 < 150 ? v + 1 : 144);       // a 6-cycle 144..149
+  for (int v = 150; v < 160; ++v) e.add(v, v == 150 ? 146 : v - 1);          // with a 10-node tail
+  if (messy) {
+    for (int i = 0; i < 6; ++i) e.add(40 + pick(100), 40 + pick(100));    // may close cycles in the trees
+    e.add(155, 155);
+    e.add(60, 60);
+    e.add(0, 1);
+    e.add(0, 1);
+    e.add(130, 131);
+  }
+  const BuildOptions keep{.self_loops = messy ? SelfLoops::keep : SelfLoops::drop,
+                          .duplicates = messy ? Duplicates::keep : Duplicates::drop};
+  return build_csr(e, keep);
+}
+}  // namespace
+
+TEST_CASE("netsci betweenness: degree-1 folding (trees, chains, tiny components, self-loops, parallel edges) equals Boost.Graph") {
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    for (bool messy : {false, true}) {
+      CAPTURE(seed);
+      CAPTURE(messy);
+      const Graph g = pendant_graph(seed, messy);
+      std::vector<double> ref(static_cast<std::size_t>(g.num_nodes()), 0.0);
+      boost::brandes_betweenness_centrality(g, boost::make_iterator_property_map(ref.begin(), get(boost::vertex_index, g)));
+      for (double& x : ref) x /= 2;  // BGL sees both arcs: ordered pairs
+      const auto bc = betweenness(g);
+      // every node as a given source: the unfolded kernel, scale n/n = 1
+      std::vector<node_t> all(static_cast<std::size_t>(g.num_nodes()));
+      std::iota(all.begin(), all.end(), node_t{0});
+      const auto plain = betweenness(g, {.sources = all});
+      for (node_t v = 0; v < g.num_nodes(); ++v) {
+        CAPTURE(v);
+        CHECK(bc[v] == doctest::Approx(ref[v]).epsilon(1e-12));
+        CHECK(plain[v] == doctest::Approx(ref[v]).epsilon(1e-12));
+      }
+      const auto nb = betweenness(g, {.normalized = true});
+      const double pairs = (g.num_nodes() - 1.0) * (g.num_nodes() - 2.0) / 2;
+      CHECK(nb[3] == doctest::Approx(ref[3] / pairs).epsilon(1e-12));
+      if (seed == 1) {
+        const auto b1 = with_threads(1, [&] { return betweenness(g); });
+        for (int th : {2, 4}) CHECK(with_threads(th, [&] { return betweenness(g); }) == b1);
+      }
+    }
+  }
+  // a path 0-1-2-3-4 folds to one node: 3, 4, 3 pairs through the inner nodes
+  EdgeList p;
+  p.n = 5;
+  for (node_t v = 0; v < 4; ++v) p.add(v, v + 1);
+  CHECK(betweenness(build_csr(p)) == std::vector<double>{0, 3, 4, 3, 0});
+  CHECK(betweenness(build_csr(EdgeList{})).empty());
 }
