@@ -334,6 +334,54 @@ __attribute__((target("avx2"))) std::uint32_t compress_row_avx2(const float* x, 
   return k;
 }
 
+// scatter_row for AVX2 machines: the neighbours' non-zeros are summed into
+// `acc` (all zero on entry and again on return), then one pass scales each
+// column by inv_deg into x and sums ‖x‖² in pull_row_avx2's order.
+__attribute__((target("avx2"))) float scatter_row_avx2(float* x, float* acc, const Entry* ent,
+                                                      const std::int64_t* ptr, const std::uint32_t* cnt,
+                                                      const node_t* tg, const float* w, edge_t deg, float inv_deg,
+                                                      std::int64_t d) {
+  for (edge_t e = 0; e < deg; ++e) {
+    const node_t t = tg[e];
+    const Entry* r = ent + ptr[t];
+    const std::uint32_t c = cnt[t];
+    if (w) {
+      const float we = w[e];
+      for (std::uint32_t i = 0; i < c; ++i) acc[r[i].col] += we * r[i].val;
+    } else {
+      for (std::uint32_t i = 0; i < c; ++i) acc[r[i].col] += r[i].val;
+    }
+  }
+  const __m256 s = _mm256_set1_ps(inv_deg);
+  const __m256 zero = _mm256_setzero_ps();
+  __m256 sq = zero;
+  std::int64_t j = 0;
+  const std::int64_t tiles = d / 64, rem = (d % 64) / 8;
+  for (std::int64_t tile = 0; tile <= tiles; ++tile) {
+    const std::int64_t r = tile < tiles ? 8 : rem;
+    if (r == 0) break;
+    __m256 t = zero;
+    for (std::int64_t i = 0; i < r; ++i, j += 8) {
+      const __m256 y = _mm256_mul_ps(_mm256_loadu_ps(acc + j), s);
+      _mm256_storeu_ps(acc + j, zero);
+      _mm256_storeu_ps(x + j, y);
+      t = _mm256_add_ps(t, _mm256_mul_ps(y, y));
+    }
+    sq = _mm256_add_ps(sq, t);
+  }
+  __m128 h = _mm_add_ps(_mm256_castps256_ps128(sq), _mm256_extractf128_ps(sq, 1));
+  h = _mm_add_ps(h, _mm_movehl_ps(h, h));
+  h = _mm_add_ss(h, _mm_movehdup_ps(h));
+  float total = _mm_cvtss_f32(h);
+  for (; j < d; ++j) {
+    const float y = acc[j] * inv_deg;
+    acc[j] = 0.f;
+    x[j] = y;
+    total += y * y;
+  }
+  return total;
+}
+
 bool has_avx2() { return __builtin_cpu_supports("avx2"); }
 #else
 bool has_avx2() { return false; }
@@ -384,9 +432,14 @@ float row_sq(const float* x, std::int64_t d, bool avx2) {
 // One propagation row from a sparse layer: x = inv_deg · Σₑ wₑ·p[tₑ] by
 // scattering each neighbour's non-zeros into a zeroed row, arcs in order, so
 // every column gets the pull's sums less its additions of exact zeros (which
-// change nothing). Plain multiply and add, as in the pull.
-float scatter_row(float* x, const SparseLayer& p, const node_t* tg, const float* w, edge_t deg, float inv_deg,
-                  std::int64_t d, bool avx2) {
+// change nothing). Plain multiply and add, as in the pull. acc: d floats, all
+// zero, left zero (the AVX2 path sums there; the portable one in x).
+float scatter_row(float* x, float* acc, const SparseLayer& p, const node_t* tg, const float* w, edge_t deg,
+                  float inv_deg, std::int64_t d, bool avx2) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (avx2) return scatter_row_avx2(x, acc, p.entries.get(), p.ptr.data(), p.cnt.data(), tg, w, deg, inv_deg, d);
+#endif
+  (void)acc;
   std::fill(x, x + d, 0.f);
   const Entry* ent = p.entries.get();
   for (edge_t e = 0; e < deg; ++e) {
@@ -672,13 +725,14 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
     float* deferred_out = final_deferred ? dense[dense_next].data() : nullptr;
     parallel_chunks(static_cast<std::size_t>(n), kRowGrain, [&](std::size_t, std::size_t lo, std::size_t hi) {
       std::vector<float> scratch(next_dense ? 0 : static_cast<std::size_t>(d));
+      std::vector<float> acc(cur_sparse ? static_cast<std::size_t>(d) : 0, 0.f);
       for (std::size_t u = lo; u < hi; ++u) {
         float* x = next_dense ? dpp + u * d : scratch.data();
         const edge_t e0 = offsets[u], deg = offsets[u + 1] - e0;
         const float* w = weighted ? wts.data() + e0 : nullptr;
         float sq;
         if (cur_sparse) {
-          sq = scatter_row(x, sparse, tg + e0, w, deg, inv_deg[u], d, avx2);
+          sq = scatter_row(x, acc.data(), sparse, tg + e0, w, deg, inv_deg[u], d, avx2);
         } else {
 #if defined(__x86_64__) && defined(__GNUC__)
           if (avx2)

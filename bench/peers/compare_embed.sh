@@ -14,6 +14,8 @@
 #   (SNAP=/path/to/node2vec overrides; rows are skipped with a note when absent).
 # SKIP_SLOW=1 skips the SNAP end-to-end run on cond-mat (≈ 330 CPU-seconds);
 # SKIP_RMAT=1 skips FastRP on R-MAT 2^22 nodes / 2^26 edges (≈ 9 GB of memory).
+# FASTRP_ONLY=1 runs only the FastRP speed rows (cond-mat and email-Enron vs the
+# reference Python, R-MAT 2^22 vs the measured bandwidth bound) and exits.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-$ROOT/build/release}
@@ -38,6 +40,36 @@ json() { $PY -c "import json,sys; r=json.load(open('$1')); print($2)"; }
 
 echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# date: $(date -u +%F' '%H:%M) UTC; threads $THREADS"
+
+# ---- speed: FastRP's embedding step (d=128, 4 iterations) vs the reference Python, back to back per
+# graph, wall and CPU-seconds (user+sys, all threads; sprig: median of its trials, reference: median of
+# its trials), and R-MAT 2^22 nodes / 2^26 edges vs the memory-bandwidth bound measured in the same run ----
+fastrp_speed() {
+  local name path st rt ours ref
+  for spec in "cond-mat|$CONDMAT|15|5" "email-Enron|$ENRON|5|3"; do
+    IFS='|' read -r name path st rt <<< "$spec"
+    [ -f "$path" ] || { echo "speed FastRP $name: skipped ($path missing)"; continue; }
+    "$BENCH" fastrp --graph "$path" --threads "$THREADS" --trials "$st" --verify --json > "$WORK/frp_$name.json" || {
+      echo "speed FastRP $name: sprig-bench failed"; continue; }
+    $PY "$ROOT/bench/peers/embed_fastrp_ref.py" "$path" --trials "$rt" 2>/dev/null > "$WORK/frp_ref_$name.json" || {
+      echo "speed FastRP $name: reference failed"; continue; }
+    $PY - "$WORK/frp_$name.json" "$WORK/frp_ref_$name.json" "$name" <<'PYEOF'
+import json, sys
+o, r, name = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+ow, oc, rw, rc = o["time"]["median_s"], o["cpu_s"], r["seconds"], r["cpu_seconds"]
+print(f"speed FastRP {name} ({o['nodes']} nodes, {o['arcs']} arcs): sprig {ow:.4f} s wall, {oc:.4f} CPU-s; "
+      f"reference {rw:.3f} s wall, {rc:.3f} CPU-s; ratio {rw / ow:.1f}x wall, {rc / oc:.1f}x CPU-s")
+PYEOF
+  done
+  if [ -z "${SKIP_RMAT:-}" ]; then
+    "$BENCH" fastrp --graph rmat:22:16 --threads "$THREADS" --trials 2 --warmup 0 --json > "$WORK/frp_rmat.json" &&
+      json "$WORK/frp_rmat.json" "f\"speed FastRP rmat:22:16 ({r['nodes']} nodes, {r['arcs']} arcs): {r['time']['median_s']:.2f} s wall, {r['cpu_s']:.1f} CPU-s, bound {r['bandwidth_bound_s']:.2f} s at {r['read_bandwidth_gbs']:.1f} GB/s read, ratio to bound {r['ratio_to_bound']:.2f}x, peak RSS {r['peak_rss_bytes']/1e9:.1f} GB\""
+  fi
+}
+if [ -n "${FASTRP_ONLY:-}" ]; then
+  fastrp_speed
+  exit 0
+fi
 
 # ---- quality: cond-mat link prediction (10% held out, dot-product AUC) ----
 LP=$WORK/lp
@@ -77,15 +109,8 @@ done
   --json > "$WORK/pb_peers.json"
 json "$WORK/pb_peers.json" "'\n'.join(f\"quality polblogs Micro-F1 {x['method'].split('/')[-1]}: {x['micro_f1']:.4f}\" for x in r['rows'])"
 
-# ---- speed: FastRP cond-mat (embedding step) vs the reference Python ----
-"$BENCH" fastrp --graph "$CONDMAT" --threads "$THREADS" --trials 5 --json > "$WORK/frp.json"
-ours=$(json "$WORK/frp.json" "r['time']['median_s']")
-ref=$($PY "$ROOT/bench/peers/embed_fastrp_ref.py" "$CONDMAT" --trials 3 2>/dev/null | $PY -c "import json,sys; print(json.load(sys.stdin)['seconds'])")
-echo "speed FastRP cond-mat: sprig ${ours} s, reference ${ref} s, ratio $($PY -c "print(f'{$ref/$ours:.1f}x')")"
-if [ -z "${SKIP_RMAT:-}" ]; then
-  "$BENCH" fastrp --graph rmat:22:16 --threads "$THREADS" --trials 2 --warmup 0 --json > "$WORK/frp_rmat.json"
-  json "$WORK/frp_rmat.json" "f\"speed FastRP rmat:22:16 ({r['nodes']} nodes, {r['arcs']} arcs): {r['time']['median_s']:.2f} s, bound {r['bandwidth_bound_s']:.2f} s at {r['read_bandwidth_gbs']:.1f} GB/s read, ratio to bound {r['ratio_to_bound']:.2f}x, peak RSS {r['peak_rss_bytes']/1e9:.1f} GB\""
-fi
+# ---- speed: FastRP (embedding step) vs the reference Python, R-MAT 22 vs the bandwidth bound ----
+fastrp_speed
 
 # ---- speed: node2vec walks on email-Enron (r=10, l=80, p=0.25, q=4) ----
 if [ -f "$ENRON" ]; then
