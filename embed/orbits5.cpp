@@ -376,11 +376,13 @@ struct Scratch5 {
   std::vector<std::uint32_t> cntca;                // |N(v) ∩ ca|
   std::vector<node_t> touchedca;
   std::vector<std::uint32_t> trix;                 // |N(x) ∩ N(v)| for v ∈ N(x) (fast9)
+  std::vector<std::uint32_t> tria;                 // |N(a) ∩ N(v)| for v ∈ N(a) (fast12)
+  std::vector<edge_t> ca_arc;                      // arc a→b of each b in ca
   // Row intersections of the current copy, candidates for the general lookup:
   // N(a)∩N(b), N(x)∩N(a)∩N(b), N(x)∩N(b), N(a)∩N(c).
   std::vector<node_t> lab, lxab, lxb, lac;
   std::uint64_t stamp = 0;
-  explicit Scratch5(node_t n) : markx(n, 0), marka(n, 0), markb(n, 0), markc(n, 0), cnt(n, 0), cnta(n, 0), bidx(n, 0), cntca(n, 0), trix(n, 0) {}
+  explicit Scratch5(node_t n) : markx(n, 0), marka(n, 0), markb(n, 0), markc(n, 0), cnt(n, 0), cnta(n, 0), bidx(n, 0), cntca(n, 0), trix(n, 0), tria(n, 0) {}
 };
 
 bool adjacent(const Simple& s, node_t u, node_t v) {
@@ -495,11 +497,25 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       fast9 = fast9 && ok && partner;
     }
   }
-  // fast9 needs, per arc, the K4s through its edge and, per node a, the sum of
-  // |N(b) ∩ N(c)| over the edges b–c inside N(a).
+  // Diamonds with x at a degree-2 node (p = 12: a, b ∈ N(x) adjacent, c ∈
+  // N(a) ∩ N(b) \ N[x]) are summed per (a, b) instead of per c when every
+  // quantity that involves c is deg c, |N(x) ∩ N(c)|, triangles on a–c or
+  // b–c (sums gathered while N(b) is marked) or |N(a) ∩ N(b) ∩ N(c)|, whose
+  // sum over c is 2·K4(a–b) − |N(x) ∩ N(a) ∩ N(b)| − Σ_{c ∈ N(x)∩N(a)∩N(b)}
+  // |N(a) ∩ N(b) ∩ N(c)|; the last part is a K4-at-x quantity (q3 below).
+  bool fast12 = need[12] && need[14] && hist3[14];
+  for (const Entry& e : ent[12]) {
+    const Image& im = e.im;
+    if (!(im.rmask & 8)) continue;
+    fast12 = fast12 && ((im.rmask == 0b1000 && im.kind == 1) || (im.rmask == 0b1001 && im.kind == 2) ||
+                        (im.rmask == 0b1100 && im.kind == 4) || (im.rmask == 0b1010 && im.kind == 4) ||
+                        (im.rmask == 0b1110 && im.kind == 3));
+  }
+  // fast9 / fast12 need, per arc, the K4s through its edge and (fast9), per
+  // node a, the sum of |N(b) ∩ N(c)| over the edges b–c inside N(a).
   std::vector<std::uint32_t> k4e;
   std::vector<std::uint64_t> t1;
-  if (fast9) {
+  if (fast9 || fast12) {
     k4e.assign(s.tgt.size(), 0);
     t1.assign(static_cast<std::size_t>(n), 0);
     struct Marks {
@@ -560,7 +576,7 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
     for (node_t a : s.nb(x))
       for (node_t v : s.nb(a))
         if (v != x && sc.cnt[v]++ == 0) sc.touched.push_back(v);
-    std::uint64_t q3 = 0;  // fast9: Σ over K4s {x, a, b, c} of |N(a) ∩ N(b) ∩ N(c)|
+    std::uint64_t q3 = 0;  // fast9 / fast12: Σ over K4s {x, a, b, c} of |N(a) ∩ N(b) ∩ N(c)|
     if (fast9)
       for (edge_t xv = s.off[x]; xv < s.off[x + 1]; ++xv) sc.trix[s.tgt[xv]] = tri[xv];
     std::int64_t q = 0;  // Σ_{b ∈ N(x)} (deg b − 1 − |N(x) ∩ N(b)|)
@@ -629,7 +645,7 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
         std::array<std::uint64_t, 8> h{};
         for (node_t u : s.nb(c))
           ++h[(sc.markx[u] == pst[0] ? 1 : 0) | (sc.marka[u] == pst[1] ? 2 : 0) | (sc.markb[u] == pst[2] ? 4 : 0)];
-        if (p == 14 && fast9) q3 += h[6] + h[7];
+        if (p == 14 && (fast9 || fast12)) q3 += h[6] + h[7];
         for (const Entry& e : ent[p]) {
           if (e.im.kind != 3) {
             F[e.O] += e.im.mult * look(e.im);
@@ -687,6 +703,9 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       sc.la.clear();
       sc.ca_tri.clear();
       sc.la_tri.clear();
+      sc.ca_arc.clear();
+      if (fast12)
+        for (edge_t av = s.off[a]; av < s.off[a + 1]; ++av) sc.tria[s.tgt[av]] = tri[av];
       std::uint64_t k4_ca = 0, trix_ca = 0;  // fast9: Σ_{b∈ca} K4s on a–b; Σ_{b∈ca} t_xb
       std::int64_t sum_ca = 0, sum_la = 0;  // Σ_{b∈ca} (deg b − 1 − cnt b − t_ab + 1); Σ_{c∈la} (cnt c − 1)
       for (edge_t ab = s.off[a]; ab < s.off[a + 1]; ++ab) {
@@ -694,6 +713,7 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
         if (inx(v)) {
           sc.ca.push_back(v);
           sc.ca_tri.push_back(tri[ab]);
+          sc.ca_arc.push_back(ab);
           sum_ca += static_cast<std::int64_t>(s.deg(v)) - 1 - sc.cnt[v] - (static_cast<std::int64_t>(tri[ab]) - 1);
           if (fast9) {
             k4_ca += k4e[ab];
@@ -721,10 +741,13 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       // Marks N(b) and builds N(a)∩N(b), N(x)∩N(a)∩N(b), N(x)∩N(b).
       // fast9, b ∈ ca: Σ t_bc over c ∈ N(a) ∩ N(b) \ N[x] (tri_out) and over c ∈ N(a) ∩ N(b) ∩ N(x) (tri_in).
       std::uint64_t tri_out = 0, tri_in = 0;
+      // fast12, b ∈ ca: over c ∈ N(a) ∩ N(b) \ N[x], their number and Σ deg c, |N(x) ∩ N(c)|, t_bc, t_ac.
+      std::uint64_t c12 = 0, c12_deg = 0, c12_cnt = 0, c12_tb = 0, c12_ta = 0;
       const auto mark_b = [&](node_t b, std::uint64_t sb) {
         sc.lab.clear();
         sc.lxab.clear();
         sc.lxb.clear();
+        c12 = c12_deg = c12_cnt = c12_tb = c12_ta = 0;
         for (edge_t bu = s.off[b]; bu < s.off[b + 1]; ++bu) {
           const node_t v = s.tgt[bu];
           sc.markb[v] = sb;
@@ -732,6 +755,13 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
           if (va) {
             sc.lab.push_back(v);
             if (fast9 && v != x) (vx ? tri_in : tri_out) += tri[bu];
+            if (fast12 && !vx && v != x) {
+              ++c12;
+              c12_deg += static_cast<std::uint64_t>(s.deg(v));
+              c12_cnt += sc.cnt[v];
+              c12_tb += tri[bu];
+              c12_ta += sc.tria[v];
+            }
           }
           if (vx) sc.lxb.push_back(v);
           if (vx && va) sc.lxab.push_back(v);
@@ -758,7 +788,24 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
             emit(13, a, b, c);
           }
         }
-        if (need[12] && b > a)  // c ∈ N(a) ∩ N(b) \ N[x]
+        if (need[12] && b > a && fast12) {
+          nd = {x, a, b, b};
+          const std::uint64_t q = 2 * static_cast<std::uint64_t>(k4e[sc.ca_arc[i]]) - sc.lxab.size();
+          for (const Entry& e : ent[12]) {
+            const Image& im = e.im;
+            std::uint64_t v = 0;
+            switch (im.rmask) {
+              case 0b1000: v = c12_deg; break;
+              case 0b1001: v = c12_cnt; break;
+              case 0b1100: v = c12_tb; break;
+              case 0b1010: v = c12_ta; break;
+              case 0b1110: v = q; break;
+              default: v = c12 * look(im); break;
+            }
+            if (im.rmask & 8) v -= c12 * im.sub;
+            F[e.O] += im.mult * v;
+          }
+        } else if (need[12] && b > a)  // c ∈ N(a) ∩ N(b) \ N[x]
           for (node_t c : sc.lab)
             if (c != x && !inx(c)) emit(12, a, b, c);
         if (need[11] && b > a)
@@ -945,6 +992,9 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
     if (fast9)  // the K4 part of the |N(a) ∩ N(b) ∩ N(c)| sums: each K4 at x serves three a
       for (const Entry& e : ent[9])
         if (e.im.rmask == 0b1110) F[e.O] += e.im.mult * 3 * q3;
+    if (fast12)  // ... and three pairs (a, b)
+      for (const Entry& e : ent[12])
+        if (e.im.rmask == 0b1110) F[e.O] -= e.im.mult * 3 * q3;
     std::array<std::uint64_t, 73> orb{};
     for (int O : P.order) {
       const Type& t = P.type[O];
