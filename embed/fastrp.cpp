@@ -58,6 +58,7 @@ struct SparseLayer {
   std::vector<std::int64_t> ptr;
   std::vector<std::uint32_t> cnt;
   std::unique_ptr<Entry[]> entries;  // default-initialised: no zeroing pass
+  bool contiguous = false;           // no gaps: cnt[u] = ptr[u + 1] − ptr[u]
 };
 
 // Asks the kernel to back the 2 MiB-aligned interior of a fresh n × d buffer
@@ -337,6 +338,8 @@ __attribute__((target("avx2"))) std::uint32_t compress_row_avx2(const float* x, 
 // scatter_row for AVX2 machines: the neighbours' non-zeros are summed into
 // `acc` (all zero on entry and again on return), then one pass scales each
 // column by inv_deg into x and sums ‖x‖² in pull_row_avx2's order.
+// cnt == nullptr: the rows are contiguous (row t ends where t + 1 starts), one
+// array to read per arc instead of two.
 __attribute__((target("avx2"))) float scatter_row_avx2(float* x, float* acc, const Entry* ent,
                                                       const std::int64_t* ptr, const std::uint32_t* cnt,
                                                       const node_t* tg, const float* w, edge_t deg, float inv_deg,
@@ -344,7 +347,7 @@ __attribute__((target("avx2"))) float scatter_row_avx2(float* x, float* acc, con
   for (edge_t e = 0; e < deg; ++e) {
     const node_t t = tg[e];
     const Entry* r = ent + ptr[t];
-    const std::uint32_t c = cnt[t];
+    const std::uint32_t c = cnt ? cnt[t] : static_cast<std::uint32_t>(ptr[t + 1] - ptr[t]);
     if (w) {
       const float we = w[e];
       for (std::uint32_t i = 0; i < c; ++i) acc[r[i].col] += we * r[i].val;
@@ -382,9 +385,100 @@ __attribute__((target("avx2"))) float scatter_row_avx2(float* x, float* acc, con
   return total;
 }
 
+// AVX-512: sixteen Philox blocks per register, two registers interleaved, and
+// R's non-zeros read off the words in registers (w < 2t as a compare mask),
+// without storing them: one row of d = 128 is one loop trip. Entries come out
+// by word slot then block, not by column — no consumer depends on the order.
+__attribute__((target("avx512f"), always_inline)) inline void mulhilo16(__m512i a, __m512i m, __m512i& hi,
+                                                                       __m512i& lo) {
+  // maskz forms with a full mask: the plain ones pass GCC 12 an "undefined"
+  // source it then warns about (-Wmaybe-uninitialized); same instructions.
+  constexpr __mmask8 all = 0xFF;
+  const __m512i even = _mm512_maskz_mul_epu32(all, a, m);
+  const __m512i odd = _mm512_maskz_mul_epu32(all, _mm512_maskz_srli_epi64(all, a, 32), m);
+  lo = _mm512_mask_blend_epi32(0xAAAA, even, _mm512_maskz_slli_epi64(all, odd, 32));
+  hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_maskz_srli_epi64(all, even, 32), odd);
+}
+
+template <int B>
+__attribute__((target("avx512f"), always_inline)) inline std::uint32_t philox_extract_batches_avx512(
+    std::uint64_t b0, std::uint64_t seed, std::uint64_t item, std::int64_t len, const Projection& proj, Entry* out) {
+  const __m512i m0 = _mm512_set1_epi32(static_cast<int>(0xD2511F53u));
+  const __m512i m1 = _mm512_set1_epi32(static_cast<int>(0xCD9E8D57u));
+  const __m512i w0 = _mm512_set1_epi32(static_cast<int>(0x9E3779B9u));
+  const __m512i w1 = _mm512_set1_epi32(static_cast<int>(0xBB67AE85u));
+  __m512i x0[B], x1[B], x2[B], x3[B];
+#pragma GCC unroll 4
+  for (int i = 0; i < B; ++i) {
+    alignas(64) std::uint32_t lo[16], hi[16];
+    for (int l = 0; l < 16; ++l) {
+      const std::uint64_t step = b0 + static_cast<std::uint64_t>(16 * i + l);
+      lo[l] = static_cast<std::uint32_t>(step);
+      hi[l] = static_cast<std::uint32_t>(step >> 32);
+    }
+    x0[i] = _mm512_load_si512(lo);
+    x1[i] = _mm512_load_si512(hi);
+    x2[i] = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(item)));
+    x3[i] = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(item >> 32)));
+  }
+  __m512i k0 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(seed)));
+  __m512i k1 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(seed >> 32)));
+  for (int r = 0; r < 10; ++r) {
+    if (r > 0) {
+      k0 = _mm512_add_epi32(k0, w0);
+      k1 = _mm512_add_epi32(k1, w1);
+    }
+#pragma GCC unroll 4
+    for (int i = 0; i < B; ++i) {
+      __m512i hi0, lo0, hi1, lo1;
+      mulhilo16(x0[i], m0, hi0, lo0);
+      mulhilo16(x2[i], m1, hi1, lo1);
+      x0[i] = _mm512_xor_si512(_mm512_xor_si512(hi1, x1[i]), k0);
+      x1[i] = lo1;
+      x2[i] = _mm512_xor_si512(_mm512_xor_si512(hi0, x3[i]), k1);
+      x3[i] = lo0;
+    }
+  }
+  const __m512i nz_top = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(2 * proj.t - 1)));
+  const __m512i pos_top = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(proj.t - 1)));
+  std::uint32_t k = 0;
+#pragma GCC unroll 4
+  for (int i = 0; i < B; ++i) {
+    const __m512i words[4] = {x0[i], x1[i], x2[i], x3[i]};
+    for (int slot = 0; slot < 4; ++slot) {
+      unsigned nz = _mm512_cmple_epu32_mask(words[slot], nz_top);
+      if (nz == 0) continue;
+      const unsigned pos = _mm512_cmple_epu32_mask(words[slot], pos_top);
+      while (nz != 0) {
+        const int lane = __builtin_ctz(nz);
+        nz &= nz - 1;
+        const std::int64_t col = 4 * static_cast<std::int64_t>(b0 + static_cast<std::uint64_t>(16 * i + lane)) + slot;
+        if (col < len) out[k++] = Entry{static_cast<std::uint32_t>(col), (pos >> lane) & 1u ? proj.value : -proj.value};
+      }
+    }
+  }
+  return k;
+}
+
+// The non-zeros ±√s of R's row `item` (columns < len, unscaled); proj.t ≥ 1.
+__attribute__((target("avx512f"))) std::uint32_t philox_extract_avx512(std::uint64_t seed, std::uint64_t item,
+                                                                      std::int64_t len, const Projection& proj,
+                                                                      Entry* out) {
+  const std::int64_t nblocks = (len + 3) / 4;
+  std::uint32_t k = 0;
+  std::int64_t b = 0;
+  for (; b + 32 <= nblocks; b += 32)
+    k += philox_extract_batches_avx512<2>(static_cast<std::uint64_t>(b), seed, item, len, proj, out + k);
+  for (; b < nblocks; b += 16)
+    k += philox_extract_batches_avx512<1>(static_cast<std::uint64_t>(b), seed, item, len, proj, out + k);
+  return k;
+}
+
 bool has_avx2() { return __builtin_cpu_supports("avx2"); }
+bool has_avx512() { return __builtin_cpu_supports("avx512f"); }
 #else
 bool has_avx2() { return false; }
+bool has_avx512() { return false; }
 #endif
 
 void philox_words(std::uint64_t seed, std::uint64_t item, std::int64_t count, std::uint32_t* out, bool avx2) {
@@ -437,7 +531,9 @@ float row_sq(const float* x, std::int64_t d, bool avx2) {
 float scatter_row(float* x, float* acc, const SparseLayer& p, const node_t* tg, const float* w, edge_t deg,
                   float inv_deg, std::int64_t d, bool avx2) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (avx2) return scatter_row_avx2(x, acc, p.entries.get(), p.ptr.data(), p.cnt.data(), tg, w, deg, inv_deg, d);
+  if (avx2)
+    return scatter_row_avx2(x, acc, p.entries.get(), p.ptr.data(), p.contiguous ? nullptr : p.cnt.data(), tg, w, deg,
+                            inv_deg, d);
 #endif
   (void)acc;
   std::fill(x, x + d, 0.f);
@@ -540,8 +636,10 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
   const std::int64_t dr = d - dp;  // dimensions from the structural projection
   const std::int64_t k = static_cast<std::int64_t>(opt.iteration_weights.size());
 
-  // 1/D (0 for sinks) and D^β (1 for sinks), D the (weighted) out-degree.
-  std::vector<float> inv_deg(n), deg_scale(n);
+  // 1/D (0 for sinks), D the (weighted) out-degree; D^β (1 for sinks) by
+  // deg_scale(u), drawn only for rows of N₀ that have a non-zero (a pow each).
+  std::vector<float> inv_deg(n);
+  std::vector<double> degree(n);
   parallel_for<std::int64_t>(
       0, n,
       [&](std::int64_t u) {
@@ -551,10 +649,14 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
         } else {
           D = static_cast<double>(offsets[u + 1] - offsets[u]);
         }
+        degree[u] = D;
         inv_deg[u] = D > 0 ? static_cast<float>(1.0 / D) : 0.f;
-        deg_scale[u] = D > 0 ? static_cast<float>(std::pow(D, static_cast<double>(opt.normalization_strength))) : 1.f;
       },
       4096);
+  auto deg_scale = [&](std::size_t u) {
+    const double D = degree[u];
+    return D > 0 ? static_cast<float>(std::pow(D, static_cast<double>(opt.normalization_strength))) : 1.f;
+  };
 
   const Projection fproj(kPropertySparsity);
   const std::uint64_t fseed = feature_seed(opt.seed);
@@ -577,6 +679,7 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
   };
 
   const bool avx2 = has_avx2();
+  const bool avx512 = avx2 && has_avx512();
   const double n_d = static_cast<double>(n) * static_cast<double>(d);
   // A layer is kept sparse when scattering it costs at most sparse_threshold of a dense pull's m·d additions.
   const double max_work = std::max(0.0, opt.sparse_threshold) * static_cast<double>(targets.size()) * static_cast<double>(d);
@@ -604,8 +707,19 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
       for (std::size_t u = lo; u < hi; ++u) {
         std::uint32_t k = 0;
         if (proj.t > 0) {
-          philox_words(opt.seed, u, dr, words.data(), avx2);
-          k = extract_projection(words.data(), dr, proj, deg_scale[u], buf.data(), avx2);
+#if defined(__x86_64__) && defined(__GNUC__)
+          if (avx512) {
+            k = philox_extract_avx512(opt.seed, u, dr, proj, buf.data());
+          } else
+#endif
+          {
+            philox_words(opt.seed, u, dr, words.data(), avx2);
+            k = extract_projection(words.data(), dr, proj, 1.f, buf.data(), avx2);
+          }
+          if (k > 0) {  // scale·(±√s): the products the dense fill forms
+            const float scale = deg_scale(u);
+            for (std::uint32_t i = 0; i < k; ++i) buf[i].val = scale * buf[i].val;
+          }
         }
         sparse.ptr[u] = static_cast<std::int64_t>(mine.size());  // local until joined
         sparse.cnt[u] = k;
@@ -621,6 +735,7 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
     for (std::size_t c = 0; c < chunks; ++c) base[c + 1] = base[c] + static_cast<std::int64_t>(part[c].size());
     sparse.entries.reset(new Entry[static_cast<std::size_t>(std::max<std::int64_t>(base[chunks], 1))]);
     sparse.ptr[static_cast<std::size_t>(n)] = base[chunks];
+    sparse.contiguous = true;
     parallel_chunks(static_cast<std::size_t>(n), kRowGrain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
       for (std::size_t u = lo; u < hi; ++u) sparse.ptr[u] += base[c];
       std::copy(part[c].begin(), part[c].end(), sparse.entries.get() + base[c]);
@@ -635,7 +750,8 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
       for (std::size_t u = lo; u < hi; ++u) {
         float* row = a.row(u).data();
         philox_words(opt.seed, u, dr, words.data(), avx2);
-        for (std::int64_t j = 0; j < dr; ++j) row[j] = deg_scale[u] * proj(words[j]);
+        const float scale = deg_scale(u);
+        for (std::int64_t j = 0; j < dr; ++j) row[j] = scale * proj(words[j]);
         if (dp > 0) {
           VecMap part(row + dr, dp);
           part.setZero();
@@ -676,7 +792,22 @@ Matrix fastrp(const Graph& g, const FastRpOptions& opt) {
     // non-zeros (per row: min(d, the neighbours' counts summed)) is small enough.
     SparseLayer next;
     bool next_sparse = false;
-    if (store && cur_sparse) {
+    // A cheap estimate first (any choice gives the same bits): arc (u, t) reads
+    // about min(d, deg(t)·c̄) non-zeros, c̄ the current mean per row.
+    bool try_sparse = store && cur_sparse && max_work > 0;
+    if (try_sparse) {
+      const double mean_cnt =
+          static_cast<double>(sparse.ptr[static_cast<std::size_t>(n)]) / static_cast<double>(n);
+      const double est = parallel_sum<double>(
+          static_cast<std::size_t>(n),
+          [&](std::size_t t) {
+            const double deg = static_cast<double>(offsets[t + 1] - offsets[t]);
+            return deg * std::min(static_cast<double>(d), deg * mean_cnt);
+          },
+          1 << 14);
+      try_sparse = est <= 2 * max_work;
+    }
+    if (try_sparse) {
       std::vector<std::uint32_t> cap(static_cast<std::size_t>(n));
       parallel_for<std::int64_t>(
           0, n,
