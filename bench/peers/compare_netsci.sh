@@ -12,8 +12,9 @@
 #   BC_SOURCES [0]: betweenness from the first K nodes in both tools (igraph's
 #     `sources=` needs python-igraph >= 0.10.5; Debian's 0.10.2 has none), 0: exact.
 #   BC_RMAT_SCALE [14]: exact betweenness on R-MAT scale 20 takes hours in igraph
-#     and 0.10.2 cannot restrict sources, so the rmat20 row's betweenness runs on an
-#     R-MAT of this scale (edge factor 16, seed 1), the same file for both tools.
+#     and 0.10.2 cannot restrict sources, so an rmatS row's betweenness runs on the
+#     R-MAT of scale min(S, BC_RMAT_SCALE) (edge factor 16, seed 1), the same file for
+#     both tools. Betweenness alone: MEASURES=betweenness ... rmat14.
 #   PL_PRECISION [0.5]: igraph's power_law_fit always bootstraps its p-value with
 #     ceil(0.25/P^2) replicates (0.5 -> 1, the least it allows; its default 0.01 ->
 #     2500); sprig is given the same number of replicates (--powerlaw-samples).
@@ -79,11 +80,15 @@ for G in $GRAPHS; do
   case $G in
     rmat*)
       S=${G#rmat}
-      run "$G" "$(rmat "$S")" "$(without "$MEASURES" betweenness)" 1 local "${CAP:-1800}"
-      NAMES+=("$G")
-      if has "$MEASURES" betweenness; then
-        run "rmat$BC_RMAT_SCALE-bc" "$(rmat "$BC_RMAT_SCALE")" betweenness 1 local "${CAP:-1800}"
-        NAMES+=("rmat$BC_RMAT_SCALE-bc")
+      REST=$(without "$MEASURES" betweenness)
+      if [[ -n $REST ]]; then
+        run "$G" "$(rmat "$S")" "$REST" 1 local "${CAP:-1800}"
+        NAMES+=("$G")
+      fi
+      if has "$MEASURES" betweenness; then  # on this R-MAT if it is no larger than BC_RMAT_SCALE
+        B=$(( S < BC_RMAT_SCALE ? S : BC_RMAT_SCALE ))
+        run "rmat$B-bc" "$(rmat "$B")" betweenness 1 local "${CAP:-1800}"
+        NAMES+=("rmat$B-bc")
       fi ;;
     *) run "$G" "$DATA/$G.edges.gz" "$MEASURES" 3 list "${CAP:-900}"; NAMES+=("$G") ;;
   esac
