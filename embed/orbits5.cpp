@@ -400,7 +400,7 @@ edge_t arc_of(const Simple& s, node_t u, node_t v) {
 
 }  // namespace
 
-void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out) {
+void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, bool one_by_one) {
   const Plan5& P = plan5();
   const node_t n = s.n;
   OrbitCounts o4;
@@ -425,7 +425,7 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
   std::array<bool, 15> need{}, per_a{};
   bool need_cnta = false;
   for (int p = 4; p < 15; ++p) {
-    per_a[p] = p == 5 || p == 6;
+    per_a[p] = !one_by_one && (p == 5 || p == 6);
     for (int O : P.by_p[p])
       for (const Image& im : P.type[O].img) {
         ent[p].push_back({O, im});
@@ -439,7 +439,7 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       for (const Entry& e : ent[p]) need_cnta |= e.im.kind == 5;
   // Paw copies (x, a, b, c ∈ la \ N(b)) summed per (a, b) when every quantity
   // that involves c is deg c, |N(x) ∩ N(c)| or |N(b) ∩ N(c)|.
-  bool fast10 = need[10];
+  bool fast10 = need[10] && !one_by_one;
   for (const Entry& e : ent[10]) {
     const Image& im = e.im;
     if (!(im.rmask & 8)) continue;
@@ -457,11 +457,11 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
         ++general;
         all_c = all_c && (e.im.rmask & 8);
       }
-    hist3[p] = general >= 2 && all_c;
+    hist3[p] = general >= 2 && all_c && !one_by_one;
   }
   // Path copies x–a–b–c summed per (a, b) when every quantity that involves
   // c is deg c, |N(x) ∩ N(c)|, triangles on b–c or |N(a) ∩ N(c)|.
-  bool fast4 = true;
+  bool fast4 = !one_by_one;
   for (const Entry& e : ent[4]) {
     const Image& im = e.im;
     if (!(im.rmask & 8)) continue;

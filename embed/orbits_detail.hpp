@@ -142,6 +142,8 @@ void count5(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts
 void count5_enum(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, const EdgeIndex* ix);
 
 /// 5-node node orbits combinatorially (embed/orbits5.cpp): n × 73, columns 0–14 from count4.
-void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out);
+/// one_by_one: visit every needed 4-node copy singly instead of summing groups of
+/// copies in closed form (slower; the tests check that both give the same counts).
+void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitCounts& out, bool one_by_one = false);
 
 }  // namespace sprig::detail::orbits
