@@ -22,7 +22,13 @@
 // and networkx do. With `sources` given, only those sources are used and the
 // scores are scaled by n / |sources| (Brandes & Pich 2007 estimator). Weighted
 // distances are compared with a relative tolerance of 1e-10, like igraph.
-// Cost O(n m) unweighted, O(n m log n) weighted; memory O(16 · n).
+// Exact unweighted undirected runs first fold away degree-1 nodes (Baglioni,
+// Geraci, Pellegrini & Lastres, ASONAM 2012; Sariyüce, Saule, Kaya &
+// Çatalyürek, SDM 2013): trees hanging off the graph get closed-form scores
+// and their sizes become pair weights of a weighted-source Brandes on the
+// rest — exact, fewer sources and nodes. Cost O(n m) unweighted, O(n m log n)
+// weighted; memory O(n + m) per thread (unweighted: the shortest-path DAG's
+// arcs of the current source), plus the folded copy of the graph.
 //
 // Closeness (igraph's convention): (r − 1) / Σ d(v, u) over the r nodes v
 // reaches (itself included), NaN when it reaches none; `wf_improved` further
