@@ -511,6 +511,17 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
                         (im.rmask == 0b1100 && im.kind == 4) || (im.rmask == 0b1010 && im.kind == 4) ||
                         (im.rmask == 0b1110 && im.kind == 3));
   }
+  // Induced 4-cycles x–a–c–b (p = 8) are visited per (a, c) with all their
+  // b at once when the quantities that involve b are deg b, |N(x) ∩ N(b)|,
+  // |N(a) ∩ N(b)| or |N(a) ∩ N(b) ∩ N(c)| (the only one that needs a row
+  // intersection per b; the rest are per-(a, c) constants).
+  bool fast8 = need[8] && !one_by_one;
+  for (const Entry& e : ent[8]) {
+    const Image& im = e.im;
+    if (!(im.rmask & 4)) continue;
+    fast8 = fast8 && ((im.rmask == 0b0100 && im.kind == 1) || (im.rmask == 0b0101 && im.kind == 2) ||
+                      (im.rmask == 0b0110 && im.kind == 5) || (im.rmask == 0b1110 && im.kind == 3));
+  }
   // fast9 / fast12 need, per arc, the K4s through its edge and (fast9), per
   // node a, the sum of |N(b) ∩ N(c)| over the edges b–c inside N(a).
   std::vector<std::uint32_t> k4e;
@@ -899,6 +910,57 @@ void count5_comb(const Simple& s, const OrbitOptions& opt, bool parallel, OrbitC
       lists = 0b0011;
       if (need[8])
         for (node_t c : la) {
+          if (fast8) {
+            // All b of (a, c) at once: b ∈ N(x) ∩ N(c) (c's bucket, sorted), b > a, b ∉ N(a).
+            const std::uint32_t bi = sc.bidx[c];
+            const node_t* const b1 = sc.bucket.data() + sc.boff[bi + 1];
+            const node_t* const first = std::upper_bound(static_cast<const node_t*>(sc.bucket.data() + sc.boff[bi]), b1, a);
+            std::uint64_t k = 0, sdeg = 0, scnt = 0, scna = 0, sq = 0;
+            for (const node_t* u = first; u != b1; ++u) {
+              const node_t b = *u;
+              if (ina(b)) continue;
+              ++k;
+              sdeg += static_cast<std::uint64_t>(s.deg(b));
+              scnt += sc.cnt[b];
+              scna += sc.cnta[b];
+            }
+            if (k == 0) continue;
+            const std::uint64_t s3 = ++sc.stamp;
+            sc.lac.clear();
+            for (node_t v : s.nb(c)) {
+              sc.markc[v] = s3;
+              if (ina(v)) sc.lac.push_back(v);
+            }
+            // |N(b) ∩ N(a) ∩ N(c)| per b: the shorter of N(b) (rows a, c marked)
+            // and N(a) ∩ N(c) (binary search in N(b)).
+            for (const node_t* u = first; u != b1; ++u) {
+              const node_t b = *u;
+              if (ina(b)) continue;
+              const auto rb = s.nb(b);
+              if (rb.size() <= 8 * sc.lac.size()) {
+                for (node_t w : rb) sq += (sc.marka[w] == sa && sc.markc[w] == s3) ? 1 : 0;
+              } else {
+                for (node_t w : sc.lac) sq += std::binary_search(rb.begin(), rb.end(), w) ? 1 : 0;
+              }
+            }
+            pst[3] = s3;
+            lists = 0b1011;
+            nd = {x, a, a, c};
+            for (const Entry& e : ent[8]) {
+              const Image& im = e.im;
+              std::uint64_t v = 0;
+              switch (im.rmask & 4 ? im.rmask : 0) {
+                case 0b0100: v = sdeg; break;
+                case 0b0101: v = scnt; break;
+                case 0b0110: v = scna; break;
+                case 0b1110: v = sq; break;
+                default: v = k * look(im); break;
+              }
+              if (im.rmask & 4) v -= k * im.sub;
+              F[e.O] += im.mult * v;
+            }
+            continue;
+          }
           const std::uint64_t s3 = ++sc.stamp;
           sc.lac.clear();
           for (node_t v : s.nb(c)) {
