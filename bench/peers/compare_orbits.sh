@@ -21,8 +21,8 @@
 # threads); ORCA = its own "total:" line (clock(), counting only, after load)
 # and the whole process's wall and CPU seconds from /usr/bin/time. Ratio =
 # ORCA counting seconds / sprig wall seconds, and the same for CPU seconds. A run
-# past the cap shows "> S". On a loaded machine wall time includes waiting for a
-# core; CPU time does not.
+# past the cap shows "> S" (and ratios "> cap / sprig seconds"). On a loaded
+# machine wall time includes waiting for a core; CPU time does not.
 set -uo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -42,7 +42,7 @@ while [[ $# -gt 0 ]]; do
     --threads) threads="$2"; shift 2 ;;
     --edges) edges="--edges"; shift ;;
     --timeout) timeout_s="$2"; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "compare_orbits: unknown option $1" >&2; exit 2 ;;
     *) files+=("$1"); shift ;;
   esac
@@ -113,7 +113,9 @@ EOF
         rc_="$(awk -v a="$orca_count" -v b="$sc" 'BEGIN{printf "%.1fx", a/(b>0?b:1e-9)}')"
         if cmp -s "$ours" "$orca_out"; then same=yes; else same=NO; fi
       else
-        rw="> $(awk -v a="$timeout_s" -v b="$sw" 'BEGIN{printf "%.1fx", a/(b>0?b:1e-9)}')"; rc_=""; same="-"
+        # ORCA hit the cap: both ratios are lower bounds (cap / sprig seconds).
+        rw="> $(awk -v a="$timeout_s" -v b="$sw" 'BEGIN{printf "%.1fx", a/(b>0?b:1e-9)}')"
+        rc_="> $(awk -v a="$timeout_s" -v b="$sc" 'BEGIN{printf "%.1fx", a/(b>0?b:1e-9)}')"; same="-"
       fi
       printf '| %s | %s | %s | %s | %.3f | %.3f | %s | %s | %s | %s | %s |\n' "$name" "$k" "$mode" "$t" "$sw" "$sc" \
         "${orca_count:-> $timeout_s}" "$orca_proc" "$rw" "$rc_" "$same"
