@@ -19,12 +19,21 @@
 //
 // R is never stored: entry (v, j) is word j of the Philox4x32-10 stream keyed
 // by (seed, item = v) — a pure function of (seed, node, dimension) that a GPU
-// kernel can evaluate the same way. The propagation is dense float32 over two
-// n × d buffers plus the output (3·n·d·4 bytes); each iteration pulls over the
-// neighbours of fixed blocks of rows in parallel: O(k·m·d) work, reading the
-// CSR once per iteration. Every output row is computed by one thread in arc
-// order, and the column statistics are summed per fixed chunk in chunk order,
-// so the output is bitwise identical for any thread count. Thread-safe.
+// kernel can evaluate the same way (drawn eight or sixteen blocks at a time
+// with AVX2 / AVX-512 where the CPU has them). N₀ has about d/s non-zeros per
+// row, so it is kept as per-row (column, value) lists and N₁ is computed by
+// scattering them; a later layer stays sparse while scattering it is cheaper
+// than a dense pull (sparse_threshold), then the propagation is dense float32,
+// each row pulled over its neighbours in fixed blocks of rows in parallel:
+// O(k·m·d) work at most, reading the CSR once per iteration. A scatter adds
+// each column's non-zeros in the same arc order as the pull, which only adds
+// exact zeros besides, so the sums are the same bits either way. Memory: two
+// n × d float buffers besides the output (with only the last two iterations
+// weighted, the default, the output is written into one of them: 2·n·d·4
+// bytes); they get a transparent-huge-page hint on Linux. Every output row is
+// computed by one thread in arc order, and the column statistics are summed
+// per fixed chunk in chunk order, so the output is bitwise identical for any
+// thread count. Thread-safe.
 //
 // Nodes with zero (weighted) out-degree have a zero row in M; their degree
 // scale D^β is taken as 1 (the reference would divide by zero).
