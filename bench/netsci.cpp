@@ -39,12 +39,6 @@
 namespace sprig::bench {
 namespace {
 
-double cpu_seconds() {
-  rusage r{};
-  getrusage(RUSAGE_SELF, &r);
-  return static_cast<double>(r.ru_utime.tv_sec + r.ru_stime.tv_sec) + 1e-6 * static_cast<double>(r.ru_utime.tv_usec + r.ru_stime.tv_usec);
-}
-
 struct NetsciBench {
   std::string measures = "triangles,clustering,kcore,components,pagerank,betweenness,louvain,leiden,powerlaw";
   node_t betweenness_sources = 0;  // 0: exact (all sources)
@@ -131,9 +125,9 @@ void run() {
     for (int i = 0; i < o.warmup; ++i) out = fn();
     std::vector<double> secs, cpu;
     for (int i = 0; i < o.trials; ++i) {
-      const double c0 = cpu_seconds();
+      const double c0 = process_cpu_seconds();
       secs.push_back(time_once([&] { out = fn(); }));
-      cpu.push_back(cpu_seconds() - c0);
+      cpu.push_back(process_cpu_seconds() - c0);
     }
     nlohmann::ordered_json t = to_json(trial_stats(secs));
     t["cpu_median_s"] = trial_stats(cpu).median;  // user + system seconds, all threads (the machine is shared)

@@ -37,13 +37,6 @@ OrbitBench& ob() {
   return o;
 }
 
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
 void run() {
   const BenchOptions& o = options();
   GraphSourceOptions so;
@@ -57,9 +50,9 @@ void run() {
   with_threads(o.threads, [&] {
     for (int t = 0; t < o.warmup; ++t) r = orbit_counts(g, opt);
     for (int t = 0; t < o.trials; ++t) {
-      const double c0 = cpu_seconds();
+      const double c0 = process_cpu_seconds();
       times.push_back(time_once([&] { r = orbit_counts(g, opt); }));
-      cpu.push_back(cpu_seconds() - c0);
+      cpu.push_back(process_cpu_seconds() - c0);
     }
   });
   nlohmann::ordered_json rep;
