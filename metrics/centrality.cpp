@@ -68,36 +68,60 @@ PageRankResult pagerank(const Graph& g, const PageRankOptions& opt) {
     inv[u] = s > 0 ? 1.0 / s : 0.0;
   });
 
-  std::vector<double> x(N, 1.0 / static_cast<double>(n)), y(N), nx(N);
-  const double d = opt.damping;
-  for (int it = 1; it <= opt.max_iterations; ++it) {
-    parallel_for(std::size_t{0}, N, [&](std::size_t u) { y[u] = x[u] * inv[u]; });
-    const double D = parallel_sum<double>(N, [&](std::size_t u) { return dangling[u] ? x[u] : 0.0; });
-    parallel_for(
-        node_t{0}, n,
-        [&](node_t v) {
-          const auto nb = in.neighbors(v);
-          double s = 0;
-          if (weighted) {
-            const auto w = in.weights(v);
-            for (std::size_t k = 0; k < nb.size(); ++k) s += y[nb[k]] * static_cast<double>(w[k]);
-          } else {
-            for (node_t u : nb) s += y[u];
-          }
-          nx[v] = (1 - d) * p[v] + d * (s + D * q[v]);
-        },
-        512);
-    double change = 0;
-    switch (opt.norm) {
-      case Norm::l1: change = parallel_sum<double>(N, [&](std::size_t i) { return std::abs(nx[i] - x[i]); }); break;
-      case Norm::l2:
-        change = std::sqrt(parallel_sum<double>(N, [&](std::size_t i) { return (nx[i] - x[i]) * (nx[i] - x[i]); }));
-        break;
-      case Norm::linf:
-        for (std::size_t i = 0; i < N; ++i) change = std::max(change, std::abs(nx[i] - x[i]));
-        break;
+  // One fused pass per iteration over fixed chunks of nodes: each chunk pulls
+  // its rows of x' from y = x/out-strength, and in the same pass writes y' =
+  // x'/out-strength (a second buffer: other chunks still read y) and its share
+  // of the change and of the dangling mass of x'. The shares are combined in
+  // chunk order, so the result does not depend on the thread count. (Four
+  // separate passes per iteration cost twice as much on graphs of 10⁴–10⁵ nodes,
+  // where each pass is only tens of microseconds of work.)
+  constexpr std::size_t kGrain = 2048;
+  const std::size_t C = num_chunks(N, kGrain);
+  std::vector<double> x(N, 1.0 / static_cast<double>(n)), y(N), nx(N), ny(N);
+  std::vector<double> part_change(C), part_dangling(C);
+  parallel_chunks(N, kGrain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
+    double dm = 0;
+    for (std::size_t u = lo; u < hi; ++u) {
+      y[u] = x[u] * inv[u];
+      if (dangling[u]) dm += x[u];
     }
+    part_dangling[c] = dm;
+  });
+  const double d = opt.damping;
+  const Norm norm = opt.norm;
+  for (int it = 1; it <= opt.max_iterations; ++it) {
+    double D = 0;
+    for (double v : part_dangling) D += v;
+    parallel_chunks(N, kGrain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
+      double ch = 0, dm = 0;
+      for (std::size_t v = lo; v < hi; ++v) {
+        const auto nb = in.neighbors(static_cast<node_t>(v));
+        double s = 0;
+        if (weighted) {
+          const auto w = in.weights(static_cast<node_t>(v));
+          for (std::size_t k = 0; k < nb.size(); ++k) s += y[nb[k]] * static_cast<double>(w[k]);
+        } else {
+          for (node_t u : nb) s += y[u];
+        }
+        const double xv = (1 - d) * p[v] + d * (s + D * q[v]);
+        const double diff = std::abs(xv - x[v]);
+        switch (norm) {
+          case Norm::l1: ch += diff; break;
+          case Norm::l2: ch += diff * diff; break;
+          case Norm::linf: ch = std::max(ch, diff); break;
+        }
+        nx[v] = xv;
+        ny[v] = xv * inv[v];
+        if (dangling[v]) dm += xv;
+      }
+      part_change[c] = ch;
+      part_dangling[c] = dm;
+    });
+    double change = 0;
+    for (double v : part_change) change = norm == Norm::linf ? std::max(change, v) : change + v;
+    if (norm == Norm::l2) change = std::sqrt(change);
     x.swap(nx);
+    y.swap(ny);
     r.iterations = it;
     r.change = change;
     report(opt.progress, "pagerank", static_cast<std::uint64_t>(it), static_cast<std::uint64_t>(opt.max_iterations));
