@@ -1,5 +1,6 @@
 // Adam/AdamW and schedules; see optim.hpp.
 #include <sprig/gnn/optim.hpp>
+#include <sprig/gnn/adam_step.hpp>
 
 #include <cmath>
 #include <numbers>
@@ -35,35 +36,19 @@ void Adam::zero_grad() {
 
 void Adam::step() {
   ++t_;
-  const double bc1 = 1.0 - std::pow(opt_.beta1, static_cast<double>(t_));
-  const double bc2 = 1.0 - std::pow(opt_.beta2, static_cast<double>(t_));
-  const auto b1 = static_cast<float>(opt_.beta1), b2 = static_cast<float>(opt_.beta2);
-  const auto step_size = static_cast<float>(opt_.lr / bc1);
-  const auto inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(bc2));
-  const auto eps = static_cast<float>(opt_.eps);
   for (std::size_t i = 0; i < params_.size(); ++i) {
     Param& p = *params_[i];
     SPRIG_EXPECTS(p.grad.rows() == p.value.rows() && p.grad.cols() == p.value.cols(),
                   "Adam: gradient of {} is {}x{}, value is {}x{}", p.name, p.grad.rows(), p.grad.cols(),
                   p.value.rows(), p.value.cols());
-    const float wd = p.decay ? static_cast<float>(opt_.weight_decay) : 0.0f;
-    const float decay_factor = opt_.decoupled ? static_cast<float>(1.0 - opt_.lr * wd) : 1.0f;
-    const bool coupled = !opt_.decoupled && wd != 0;
+    const detail::AdamStepScalars sc = detail::adam_step_scalars(opt_, t_, p.decay);
     float* th = p.value.data();
     const float* gr = p.grad.data();
     float* m = m_[i].data();
     float* v = v_[i].data();
     parallel_for<std::size_t>(
         0, static_cast<std::size_t>(p.value.size()),
-        [&](std::size_t e) {
-          float g = gr[e];
-          if (coupled) g += wd * th[e];
-          m[e] = b1 * m[e] + (1 - b1) * g;
-          v[e] = b2 * v[e] + (1 - b2) * g * g;
-          const float denom = std::sqrt(v[e]) * inv_sqrt_bc2 + eps;
-          th[e] = th[e] * decay_factor - step_size * m[e] / denom;
-        },
-        16384);
+        [&](std::size_t e) { detail::adam_update(th[e], m[e], v[e], gr[e], sc); }, 16384);
   }
 }
 

@@ -12,6 +12,7 @@
 
 #include <cublas_v2.h>
 
+#include <sprig/gnn/adam_step.hpp>
 #include <sprig/gnn/layers.hpp>
 #include <sprig/graph/device_csr.hpp>
 #include <sprig/graph/device_random.hpp>
@@ -262,17 +263,11 @@ __global__ void sum_kernel(const double* v, std::int64_t n, double* out, int slo
 }
 
 // Adam::step of gnn/optim.cpp, element-wise, in the same float operations.
-__global__ void adam_kernel(float* th, const float* gr, float* m, float* v, std::int64_t count, float b1, float b2,
-                            float step_size, float inv_sqrt_bc2, float eps, float wd, float decay_factor,
-                            bool coupled) {
+__global__ void adam_kernel(float* th, const float* gr, float* m, float* v, std::int64_t count,
+                            AdamStepScalars sc) {
   const std::int64_t e = blockIdx.x * static_cast<std::int64_t>(blockDim.x) + threadIdx.x;
   if (e >= count) return;
-  float g = gr[e];
-  if (coupled) g += wd * th[e];
-  m[e] = b1 * m[e] + (1 - b1) * g;
-  v[e] = b2 * v[e] + (1 - b2) * g * g;
-  const float denom = sqrtf(v[e]) * inv_sqrt_bc2 + eps;
-  th[e] = th[e] * decay_factor - step_size * m[e] / denom;
+  adam_update(th[e], m[e], v[e], gr[e], sc);
 }
 
 // ------------------------------------------------------------------ host helpers
@@ -581,18 +576,9 @@ class DeviceTrainer {
   }
 
   void adam_step(const AdamOptions& o, std::int64_t t) {
-    const double bc1 = 1.0 - std::pow(o.beta1, static_cast<double>(t));
-    const double bc2 = 1.0 - std::pow(o.beta2, static_cast<double>(t));
-    const auto b1 = static_cast<float>(o.beta1), b2 = static_cast<float>(o.beta2);
-    const auto step_size = static_cast<float>(o.lr / bc1);
-    const auto inv_sqrt_bc2 = static_cast<float>(1.0 / std::sqrt(bc2));
-    const auto eps = static_cast<float>(o.eps);
     for (DevParam& p : dev_params_) {
-      const float wd = p.host->decay ? static_cast<float>(o.weight_decay) : 0.0f;
-      const float decay_factor = o.decoupled ? static_cast<float>(1.0 - o.lr * wd) : 1.0f;
-      const bool coupled = !o.decoupled && wd != 0;
       adam_kernel<<<blocks_for(p.size()), kThreads>>>(p.value.data(), p.grad.data(), p.m.data(), p.v.data(), p.size(),
-                                                      b1, b2, step_size, inv_sqrt_bc2, eps, wd, decay_factor, coupled);
+                                                      adam_step_scalars(o, t, p.host->decay));
       SPRIG_CUDA_CHECK_KERNEL("adam_kernel");
     }
   }
