@@ -291,6 +291,19 @@ void project(const PackedGru& pk, const float* z, Eigen::Index rows, Matrix& g) 
   g.topRows(rows).rowwise() += pk.b.row(0);
 }
 
+// Pairs [s, s + k) of a tree level: rows 2i and 2i + 1 of z ← the rows of `prev`
+// holding pair s + i's operands, then g ← their projections (the forward, and
+// the backward again, since it recomputes the gates rather than storing them).
+template <class Level>
+void project_pairs(const PackedGru& pk, const Matrix& prev, const Level& lv, std::size_t s, Eigen::Index k, Matrix& z,
+                   Matrix& g) {
+  for (Eigen::Index i = 0; i < k; ++i) {
+    z.row(2 * i) = prev.row(lv.left[s + i]);
+    z.row(2 * i + 1) = prev.row(lv.right[s + i]);
+  }
+  project(pk, z.data(), 2 * k, g);
+}
+
 // C (rows × F) += dG (rows × 6F) · Wᵀ.
 void back_project(const PackedGru& pk, const Matrix& dg, Eigen::Index rows, float* c) {
   const Eigen::Index F = pk.w.rows();
@@ -404,11 +417,7 @@ Matrix LcmAggregator::forward(const Block& block, const Matrix& x, const Context
         std::vector<float> tmp(static_cast<std::size_t>(4 * F));
         for (std::size_t s = b; s < e; s += kBlockPairs) {
           const auto k = static_cast<Eigen::Index>(std::min<std::size_t>(kBlockPairs, e - s));
-          for (Eigen::Index i = 0; i < k; ++i) {
-            z.row(2 * i) = prev.row(lv.left[s + i]);
-            z.row(2 * i + 1) = prev.row(lv.right[s + i]);
-          }
-          project(pk, z.data(), 2 * k, g);
+          project_pairs(pk, prev, lv, s, k, z, g);
           for (Eigen::Index i = 0; i < k; ++i)
             pair_point(g.data() + 2 * i * 6 * F, g.data() + (2 * i + 1) * 6 * F, z.data() + 2 * i * F,
                        z.data() + (2 * i + 1) * F, lv.next.data() + lv.pair_to[s + i] * F, F, tmp.data());
@@ -513,11 +522,7 @@ Matrix LcmAggregator::backward(const Block& block, const Matrix& grad_out) {
       pb[c] = Matrix::Zero(1, 6 * F);
       for (std::size_t s = b; s < e; s += kBlockPairs) {
         const auto k = static_cast<Eigen::Index>(std::min<std::size_t>(kBlockPairs, e - s));
-        for (Eigen::Index i = 0; i < k; ++i) {
-          z.row(2 * i) = prev.row(lv.left[s + i]);
-          z.row(2 * i + 1) = prev.row(lv.right[s + i]);
-        }
-        project(pk, z.data(), 2 * k, g);
+        project_pairs(pk, prev, lv, s, k, z, g);
         dg.topRows(2 * k).setZero();
         dz.topRows(2 * k).setZero();
         for (Eigen::Index i = 0; i < k; ++i) {
