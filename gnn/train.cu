@@ -209,6 +209,13 @@ __global__ void multiply_kernel(float* g, const float* mask, std::int64_t count)
   if (i < count) g[i] *= mask[i];
 }
 
+// log Σⱼ exp(zⱼ) of a row of C logits whose maximum is m, in double (as gnn/loss.cpp).
+__device__ double row_log_sum_exp(const float* zr, std::int64_t C, float m) {
+  double s = 0;
+  for (std::int64_t j = 0; j < C; ++j) s += exp(static_cast<double>(zr[j] - m));
+  return static_cast<double>(m) + log(s);
+}
+
 // softmax_cross_entropy of gnn/loss.cpp for the selected rows: grad rows and loss terms (double).
 __global__ void cross_entropy_kernel(const float* z, std::int64_t C, const std::int32_t* labels, const node_t* rows,
                                      std::int64_t count, double inv_n, float* grad, double* terms) {
@@ -218,9 +225,7 @@ __global__ void cross_entropy_kernel(const float* z, std::int64_t C, const std::
   const float* zr = z + r * C;
   float m = zr[0];
   for (std::int64_t j = 1; j < C; ++j) m = zr[j] > m ? zr[j] : m;
-  double s = 0;
-  for (std::int64_t j = 0; j < C; ++j) s += exp(static_cast<double>(zr[j] - m));
-  const double lse = static_cast<double>(m) + log(s);
+  const double lse = row_log_sum_exp(zr, C, m);
   const std::int32_t y = labels[r];
   float* gr = grad + r * C;
   for (std::int64_t j = 0; j < C; ++j)
@@ -240,12 +245,7 @@ __global__ void evaluate_kernel(const float* z, std::int64_t C, const std::int32
     if (zr[j] > zr[best]) best = j;
   const std::int32_t y = labels[r];
   hits[i] = best == y ? 1.0 : 0.0;
-  if (terms != nullptr) {
-    const float m = zr[best];
-    double s = 0;
-    for (std::int64_t j = 0; j < C; ++j) s += exp(static_cast<double>(zr[j] - m));
-    terms[i] = (static_cast<double>(m) + log(s) - static_cast<double>(zr[y])) * inv_n;
-  }
+  if (terms != nullptr) terms[i] = (row_log_sum_exp(zr, C, zr[best]) - static_cast<double>(zr[y])) * inv_n;
 }
 
 // out[slot] = Σ v[0, n) in one block, in a fixed order (deterministic).
