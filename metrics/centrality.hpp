@@ -1,16 +1,19 @@
 // sprig/metrics/centrality.hpp — PageRank, exact (and source-sampled)
 // betweenness, closeness and harmonic centrality.
 //
-// PageRank (Brin & Page 1998) by power iteration in pull form over in-arcs:
+// PageRank (Brin & Page 1998), the fixed point of
 //   x'_v = (1 − d) p_v + d (Σ_{u→v} x_u w_uv / s_u + D q_v),
 // where s_u is u's out-strength, D the rank held by dangling nodes (s_u = 0)
 // and q the distribution they jump to: the personalization vector p by
 // default (what networkx and igraph/PRPACK do), or uniform. Iteration stops
-// when the change between iterates, in the chosen norm, is below `tolerance`
-// (stopping rules differ between libraries: compare at a tight tolerance).
-// Cost O(m) per iteration, parallel over nodes; each node sums its in-arcs in
-// CSR order and reductions add fixed chunks in order, so the result is
-// bitwise identical for any thread count.
+// when ‖x' − x‖ — what one more power step would change — is below
+// `tolerance` in the chosen norm (stopping rules differ between libraries:
+// compare at a tight tolerance). Directed graphs: power iteration in pull form
+// over in-arcs. Undirected graphs (real spectrum): Chebyshev semi-iteration on
+// the same fixed point, ≈ 3× fewer passes at d = 0.85 (metrics/pagerank.cpp).
+// Cost O(m) per pass, parallel over nodes; each node sums its in-arcs in CSR
+// order and reductions add fixed chunks in order, so the result is bitwise
+// identical for any thread count.
 //
 // Betweenness: Brandes, "A faster algorithm for betweenness centrality"
 // (J. Math. Sociol. 2001): one BFS (unweighted) or Dijkstra (weighted, arc
@@ -59,13 +62,17 @@ struct PageRankOptions {
   bool use_weights = true;    ///< false: ignore the graph's weights
   std::vector<double> personalization;  ///< empty: uniform; else n non-negative values (normalised here)
   Dangling dangling = Dangling::personalization;
+  /// Undirected graphs whose dangling rank goes where the teleport goes (the
+  /// default rule, or no dangling node): Chebyshev semi-iteration. false: plain
+  /// power iteration (same fixed point and stopping rule, ≈ 3× more passes).
+  bool accelerate = true;
   ProgressFn progress;        ///< stage "pagerank", once per iteration
 };
 
 struct PageRankResult {
   std::vector<double> rank;  ///< sums to 1
-  int iterations = 0;
-  double change = 0;         ///< the last ‖x' − x‖
+  int iterations = 0;        ///< passes over the arcs
+  double change = 0;         ///< the last ‖x' − x‖ (a power step's change)
   bool converged = false;
 };
 
