@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -76,6 +77,25 @@ TEST_CASE("netsci cli: centrality, communities and wl write per-node files") {
   const std::string c = read_all(d / "c.tsv");
   CHECK(c.rfind("node\tpagerank\tbetweenness\n", 0) == 0);
   CHECK(c.find("\n0\t") != std::string::npos);
+  // --power-iteration: the plain solver, same fixed point, more passes
+  r = sprig_cli(d, "centrality " + data("dolphins.edges.gz") + " --pagerank --tolerance 1e-13 --json -o '" + d / "a.tsv" + "'");
+  REQUIRE(r.code == 0);
+  const auto fast_passes = nlohmann::json::parse(r.out)["pagerank_iterations"].get<int>();
+  r = sprig_cli(d, "centrality " + data("dolphins.edges.gz") + " --pagerank --tolerance 1e-13 --power-iteration --json -o '" + d / "b.tsv" + "'");
+  REQUIRE(r.code == 0);
+  CHECK(nlohmann::json::parse(r.out)["pagerank_iterations"].get<int>() > fast_passes);
+  {
+    std::istringstream a(read_all(d / "a.tsv")), b(read_all(d / "b.tsv"));
+    std::string la, lb;
+    std::getline(a, la), std::getline(b, lb);
+    double diff = 0;
+    for (int node, node2; a >> node && b >> node2;) {
+      double x, y;
+      a >> x, b >> y;
+      diff += std::abs(x - y);
+    }
+    CHECK(diff < 1e-9);
+  }
   r = sprig_cli(d, "communities " + data("football.edges.gz") + " -o '" + d / "m.txt" + "'");
   REQUIRE(r.code == 0);
   CHECK(read_all(d / "m.txt").find("\n114 ") != std::string::npos);
