@@ -274,32 +274,43 @@ void anderson(const Problem& pb, PageRankResult& r) {
     const int slot = next_slot;
     bool survivor[M] = {};
     for (int j = 0; j < used; ++j) survivor[j] = !(used == M && j == slot);  // the oldest column leaves
+    // Dot products with every slot, used or not (unused ones hold zeros or
+    // stale finite values and are ignored below): no branch per node.
+    const double* cols[M];
+    for (int j = 0; j < M; ++j) cols[j] = dF[static_cast<std::size_t>(j)].data();
+    double* const dF_new = dF[static_cast<std::size_t>(slot)].data();
+    double* const dG_new = dG[static_cast<std::size_t>(slot)].data();
+    double* const fp = f_prev.data();
+    double* const gp = g_prev.data();
+    const double* const xs = x.data();
     with_norm(pb.opt.norm, [&]<Norm Nm>() {
       parallel_chunks(N, kGrain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
-        double acc[K] = {};
-        double ch = 0;
+        double a[M] = {}, b[M] = {}, cc = 0, e = 0, ch = 0;
         for (std::size_t v = lo; v < hi; ++v) {
           const double g = (1 - d) * pb.p[v] + d * (pull(pb, v, z.data()) + D * pb.q[v]);
-          const double fv = g - x[v];
+          const double fv = g - xs[v];
           // The change of a power step from the normalised x / S.
           accumulate<Nm>(ch, fv + (1 - d) * (S - 1) * pb.p[v]);
           if (have_prev) {
-            const double dfn = fv - f_prev[v];
-            for (int j = 0; j < M; ++j)
-              if (survivor[j]) {
-                acc[j] += dF[j][v] * fv;
-                acc[M + j] += dF[j][v] * dfn;
-              }
-            acc[2 * M] += dfn * dfn;
-            acc[2 * M + 1] += dfn * fv;
-            dF[slot][v] = dfn;
-            dG[slot][v] = g - g_prev[v];
+            const double dfn = fv - fp[v];
+            for (int j = 0; j < M; ++j) {
+              const double col = cols[j][v];
+              a[j] += col * fv;
+              b[j] += col * dfn;
+            }
+            cc += dfn * dfn;
+            e += dfn * fv;
+            dF_new[v] = dfn;
+            dG_new[v] = g - gp[v];
           }
-          f_prev[v] = fv;
-          g_prev[v] = g;
+          fp[v] = fv;
+          gp[v] = g;
         }
-        acc[2 * M + 2] = ch;
-        std::copy(acc, acc + K, part.begin() + static_cast<std::ptrdiff_t>(c * K));
+        double* out = part.data() + c * K;
+        for (int j = 0; j < M; ++j) out[j] = a[j], out[M + j] = b[j];
+        out[2 * M] = cc;
+        out[2 * M + 1] = e;
+        out[2 * M + 2] = ch;
       });
     });
     double tot[K] = {};
@@ -368,11 +379,12 @@ void anderson(const Problem& pb, PageRankResult& r) {
       next_slot = 0;
       std::fill(gamma, gamma + M, 0.0);
     }
-    const int na = used;
+    const double* gcols[M];
+    for (int j = 0; j < M; ++j) gcols[j] = dG[static_cast<std::size_t>(j)].data();
     parallel_chunks(N, kGrain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
-      for (std::size_t v = lo; v < hi; ++v) {
+      for (std::size_t v = lo; v < hi; ++v) {  // γ_j = 0 for the unused slots
         double xv = g_prev[v];
-        for (int j = 0; j < na; ++j) xv -= gamma[j] * dG[j][v];
+        for (int j = 0; j < M; ++j) xv -= gamma[j] * gcols[j][v];
         x[v] = xv;
       }
       finish_x(c, lo, hi);
