@@ -99,6 +99,33 @@ Graph symmetrize(const Graph& g, const SymmetrizeOptions& opt) {
 
 Graph transpose(const Graph& g) {
   if (!g.directed()) return Graph(g);
+  // Up to a few million arcs a counting sort is faster than the builder's
+  // parallel sort even on one thread (pgp-strong-2009, 301k arcs: ≈ 5× on one
+  // thread, 3× against two): scanning sources in order leaves every row sorted,
+  // parallel arcs in their order of appearance — what the builder makes.
+  if (g.num_arcs() <= (edge_t{1} << 22)) {
+    const auto n = static_cast<std::size_t>(g.num_nodes());
+    UninitVector<edge_t> off(n + 1, 0);
+    for (node_t t : g.targets()) ++off[static_cast<std::size_t>(t) + 1];
+    for (std::size_t v = 0; v < n; ++v) off[v + 1] += off[v];
+    std::vector<edge_t> cursor(off.begin(), off.end() - 1);
+    UninitVector<node_t> tgt(static_cast<std::size_t>(g.num_arcs()));
+    UninitVector<float> w(g.weighted() ? tgt.size() : 0);
+    for (node_t u = 0; u < g.num_nodes(); ++u) {
+      const auto nb = g.neighbors(u);
+      if (g.weighted()) {
+        const auto wu = g.weights(u);
+        for (std::size_t k = 0; k < nb.size(); ++k) {
+          const auto pos = static_cast<std::size_t>(cursor[static_cast<std::size_t>(nb[k])]++);
+          tgt[pos] = u;
+          w[pos] = wu[k];
+        }
+      } else {
+        for (node_t t : nb) tgt[static_cast<std::size_t>(cursor[static_cast<std::size_t>(t)]++)] = u;
+      }
+    }
+    return Graph::adopt(std::move(off), std::move(tgt), std::move(w), true, g.num_self_loops());
+  }
   const std::vector<node_t> src = arc_sources(g);
   const std::vector<node_t> dst = copy_vector(g.targets());
   return build_csr_from_arcs(g.num_nodes(), dst, src, copy_weights(g), true, keep_all());
