@@ -6,7 +6,10 @@
 #include <numeric>
 
 #include <sprig/graph/error.hpp>
+#include <sprig/graph/parallel.hpp>
 #include <sprig/graph/random.hpp>
+
+#include <tbb/enumerable_thread_specific.h>
 
 namespace sprig {
 
@@ -66,31 +69,48 @@ struct LevelGraph {
 };
 
 // The first level: the graph itself, self-loops counted twice in the loop weight
-// and the degree (the modularity convention), other arcs as adjacency.
+// and the degree (the modularity convention), other arcs as adjacency. Built in
+// parallel (count, scan, fill): every value is summed in arc order as in a
+// sequential build, so the level graph is the same for any thread count.
 LevelGraph level0(const Graph& g, bool weighted) {
   const node_t n0 = g.num_nodes();
   LevelGraph L;
-  L.off.assign(static_cast<std::size_t>(n0) + 1, 0);
   L.loop.assign(static_cast<std::size_t>(n0), 0);
   L.k.assign(static_cast<std::size_t>(n0), 0);
-  L.adj.reserve(static_cast<std::size_t>(g.num_arcs()));
-  L.w.reserve(static_cast<std::size_t>(g.num_arcs()));
-  for (node_t u = 0; u < n0; ++u) {
+  std::vector<std::int64_t> cnt(static_cast<std::size_t>(n0), 0);
+  parallel_for(node_t{0}, n0, [&](node_t u) {
     const auto nb = g.neighbors(u);
     const auto ws = g.weights(u);
+    double loop = 0, k = 0;
+    std::int64_t c = 0;
     for (std::size_t j = 0; j < nb.size(); ++j) {
       const double a = weighted ? ws[j] : 1.0;
       if (nb[j] == u) {
-        L.loop[u] += 2 * a;
-        L.k[u] += 2 * a;
+        loop += 2 * a;
+        k += 2 * a;
       } else {
-        L.adj.push_back(nb[j]);
-        L.w.push_back(a);
-        L.k[u] += a;
+        ++c;
+        k += a;
       }
     }
-    L.off[u + 1] = static_cast<std::int64_t>(L.adj.size());
-  }
+    L.loop[u] = loop;
+    L.k[u] = k;
+    cnt[u] = c;
+  }, 2048);
+  exclusive_scan(cnt, L.off);
+  L.adj.resize(static_cast<std::size_t>(L.off[n0]));
+  L.w.resize(static_cast<std::size_t>(L.off[n0]));
+  parallel_for(node_t{0}, n0, [&](node_t u) {
+    const auto nb = g.neighbors(u);
+    const auto ws = g.weights(u);
+    std::int64_t p = L.off[u];
+    for (std::size_t j = 0; j < nb.size(); ++j) {
+      if (nb[j] == u) continue;
+      L.adj[p] = nb[j];
+      L.w[p] = weighted ? ws[j] : 1.0;
+      ++p;
+    }
+  }, 2048);
   return L;
 }
 }  // namespace
@@ -231,56 +251,123 @@ CommunityResult louvain(const Graph& g, const LouvainOptions& opt) {
 
 namespace {
 
+// Per-thread scratch of the parallel phases: a dense accumulator indexed by
+// community with its flags and touched list. Every user leaves acc and mark
+// zeroed, so nothing a thread did before can show in a result.
+struct Scratch {
+  std::vector<double> acc;
+  std::vector<char> mark;
+  std::vector<node_t> touched;
+  std::vector<node_t> order;
+  std::vector<double> weight;
+  void fit(std::size_t n) {
+    if (acc.size() < n) {
+      acc.resize(n, 0.0);
+      mark.resize(n, 0);
+    }
+  }
+};
+using ScratchPool = tbb::enumerable_thread_specific<Scratch>;
+
+// Nodes grouped by community (counting sort, stable in node id): the nodes of
+// community c are nodes[start[c] .. start[c + 1]), in increasing id.
+struct Groups {
+  std::vector<std::int64_t> start;
+  std::vector<node_t> nodes;
+};
+Groups group_by(const std::vector<node_t>& cm, node_t nc) {
+  Groups G;
+  G.start.assign(static_cast<std::size_t>(nc) + 1, 0);
+  for (node_t c : cm) ++G.start[c + 1];
+  for (node_t c = 0; c < nc; ++c) G.start[c + 1] += G.start[c];
+  G.nodes.resize(cm.size());
+  std::vector<std::int64_t> pos(G.start.begin(), G.start.end() - 1);
+  for (node_t v = 0; v < static_cast<node_t>(cm.size()); ++v) G.nodes[pos[cm[v]]++] = v;
+  return G;
+}
 
 // The quotient of L by the partition cm (ids 0..nc-1): node c = the nodes of
-// community c, with internal weight on the diagonal; rows sorted.
-LevelGraph aggregate(const LevelGraph& L, const std::vector<node_t>& cm, node_t nc) {
-  const node_t n = L.n();
+// community c, with internal weight on the diagonal; rows sorted. Rows are
+// built in parallel, each from its community's nodes in id order (the same
+// sums as a sequential build), in fixed chunks of communities whose pieces are
+// then copied into place — the same graph for any thread count.
+LevelGraph aggregate(const LevelGraph& L, const std::vector<node_t>& cm, node_t nc, ScratchPool& pool) {
+  const Groups G = group_by(cm, nc);
   LevelGraph Q;
   Q.loop.assign(static_cast<std::size_t>(nc), 0);
   Q.k.assign(static_cast<std::size_t>(nc), 0);
   Q.off.assign(static_cast<std::size_t>(nc) + 1, 0);
-  // nodes grouped by community (counting sort, stable in node id)
-  std::vector<std::int64_t> start(static_cast<std::size_t>(nc) + 1, 0);
-  for (node_t v = 0; v < n; ++v) ++start[cm[v] + 1];
-  for (node_t c = 0; c < nc; ++c) start[c + 1] += start[c];
-  std::vector<node_t> nodes(static_cast<std::size_t>(n));
-  {
-    std::vector<std::int64_t> pos(start.begin(), start.end() - 1);
-    for (node_t v = 0; v < n; ++v) nodes[pos[cm[v]]++] = v;
-  }
-  std::vector<double> acc(static_cast<std::size_t>(nc), 0);
-  std::vector<char> mark(static_cast<std::size_t>(nc), 0);
-  std::vector<node_t> seen;
-  for (node_t c = 0; c < nc; ++c) {
-    seen.clear();
-    for (std::int64_t i = start[c]; i < start[c + 1]; ++i) {
-      const node_t v = nodes[i];
-      Q.loop[c] += L.loop[v];
-      Q.k[c] += L.k[v];
-      for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
-        const node_t d = cm[L.adj[e]];
-        if (d == c) {
-          Q.loop[c] += L.w[e];  // met from both ends: A_cc counts an internal edge twice
-          continue;
+  constexpr std::size_t grain = 256;
+  const std::size_t chunks = num_chunks(static_cast<std::size_t>(nc), grain);
+  std::vector<std::vector<node_t>> cadj(chunks);
+  std::vector<std::vector<double>> cw(chunks);
+  parallel_chunks(static_cast<std::size_t>(nc), grain, [&](std::size_t ch, std::size_t b, std::size_t e) {
+    Scratch& s = pool.local();
+    s.fit(static_cast<std::size_t>(nc));
+    auto& ra = cadj[ch];
+    auto& rw = cw[ch];
+    for (std::size_t cc = b; cc < e; ++cc) {
+      const node_t c = static_cast<node_t>(cc);
+      s.touched.clear();
+      double loop = 0, k = 0;
+      for (std::int64_t i = G.start[c]; i < G.start[c + 1]; ++i) {
+        const node_t v = G.nodes[i];
+        loop += L.loop[v];
+        k += L.k[v];
+        for (std::int64_t a = L.off[v]; a < L.off[v + 1]; ++a) {
+          const node_t d = cm[L.adj[a]];
+          if (d == c) {
+            loop += L.w[a];  // met from both ends: A_cc counts an internal edge twice
+            continue;
+          }
+          if (!s.mark[d]) {
+            s.mark[d] = 1;
+            s.touched.push_back(d);
+          }
+          s.acc[d] += L.w[a];
         }
-        if (!mark[d]) {
-          mark[d] = 1;
-          seen.push_back(d);
-        }
-        acc[d] += L.w[e];
       }
+      std::sort(s.touched.begin(), s.touched.end());
+      for (node_t d : s.touched) {
+        ra.push_back(d);
+        rw.push_back(s.acc[d]);
+        s.acc[d] = 0;
+        s.mark[d] = 0;
+      }
+      Q.loop[c] = loop;
+      Q.k[c] = k;
+      Q.off[c + 1] = static_cast<std::int64_t>(s.touched.size());  // row length; prefix-summed below
     }
-    std::sort(seen.begin(), seen.end());
-    for (node_t d : seen) {
-      Q.adj.push_back(d);
-      Q.w.push_back(acc[d]);
-      acc[d] = 0;
-      mark[d] = 0;
-    }
-    Q.off[c + 1] = static_cast<std::int64_t>(Q.adj.size());
-  }
+  });
+  for (node_t c = 0; c < nc; ++c) Q.off[c + 1] += Q.off[c];
+  Q.adj.resize(static_cast<std::size_t>(Q.off[nc]));
+  Q.w.resize(static_cast<std::size_t>(Q.off[nc]));
+  parallel_for(std::size_t{0}, chunks, [&](std::size_t ch) {
+    const std::int64_t at = Q.off[ch * grain];
+    std::copy(cadj[ch].begin(), cadj[ch].end(), Q.adj.begin() + at);
+    std::copy(cw[ch].begin(), cw[ch].end(), Q.w.begin() + at);
+  }, 1);
   return Q;
+}
+
+// Modularity of the partition cm (ids 0..nc-1) of a level graph: the
+// modularity of the original graph's partition it stands for (the quotient
+// keeps internal weights and strengths). Fixed-chunk sums: any thread count
+// gives the same bits.
+double level_modularity(const LevelGraph& L, const std::vector<node_t>& cm, node_t nc, double gamma, double two_m) {
+  const node_t n = L.n();
+  std::vector<double> K(static_cast<std::size_t>(nc), 0.0);
+  for (node_t v = 0; v < n; ++v) K[cm[v]] += L.k[v];
+  const double inside = parallel_sum<double>(static_cast<std::size_t>(n), [&](std::size_t i) {
+    const node_t v = static_cast<node_t>(i);
+    double s = L.loop[v];
+    for (std::int64_t a = L.off[v]; a < L.off[v + 1]; ++a)
+      if (cm[L.adj[a]] == cm[v]) s += L.w[a];
+    return s;
+  });
+  double expected = 0;
+  for (double x : K) expected += x * x;
+  return inside / two_m - gamma * expected / (two_m * two_m);
 }
 
 // A seeded random permutation of 0..n-1 (Fisher–Yates on one Philox stream).
@@ -295,13 +382,29 @@ std::vector<node_t> random_order(node_t n, std::uint64_t seed, std::uint64_t str
 // Streams of the Philox generator used by one Leiden level (never reused).
 constexpr std::uint64_t kStreamsPerLevel = 4;
 
+// Speculative scanning in move_nodes_fast: level graphs with at least this
+// many nodes, batches of this many queue entries.
+constexpr node_t kSpeculateMinNodes = 4096;
+constexpr std::size_t kSpeculateBatch = 2048;
+
 // Leiden's fast local moving (Algorithm A.2, MoveNodesFast): a queue that
 // starts with every node in random order; a node moves to the neighbouring or
 // empty community of largest gain (ties keep the current one, then the first
 // met), and its neighbours outside the new community re-enter the queue.
 // Returns the number of moves.
+//
+// The queue is processed strictly in order, one node at a time, so the result
+// is that of the sequential algorithm. With more than one thread the costly
+// part — gathering each node's weight to its neighbouring communities — is
+// done ahead, in parallel, for the next batch of queue entries against the
+// partition at the start of the batch (new entries join at the tail, so the
+// batch is exactly the next nodes processed). When its turn comes, a node
+// uses those weights unless a neighbour moved since the batch began (then it
+// gathers them again); community totals are always read current. Same
+// weights in the same order, same decisions: identical results for any
+// thread count.
 std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, double gamma, double two_m, double min_gain,
-                             std::uint64_t seed, std::uint64_t stream) {
+                             std::uint64_t seed, std::uint64_t stream, ScratchPool& pool) {
   const node_t n = L.n();
   std::vector<double> tot(static_cast<std::size_t>(n), 0.0);
   std::vector<node_t> size(static_cast<std::size_t>(n), 0);
@@ -319,8 +422,58 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, dou
   std::vector<double> to(static_cast<std::size_t>(n), 0);
   std::vector<char> mark(static_cast<std::size_t>(n), 0);
   std::vector<node_t> touched;
+  // speculation: batch[bi..bk) are the next queue entries; entry i's weights
+  // are bc/bw[boff[i] .. boff[i] + bcount[i]), in first-met order
+  const bool speculate = current_threads() > 1 && n >= kSpeculateMinNodes;
+  std::vector<node_t> batch, bc, bcount;
+  std::vector<std::int64_t> boff;
+  std::vector<double> bw;
+  std::vector<std::uint32_t> stamp(speculate ? static_cast<std::size_t>(n) : 0, 0);  // batch in which a neighbour last moved
+  std::uint32_t epoch = 0;
+  std::size_t bi = 0, bk = 0;
   std::int64_t moves = 0;
   while (count > 0) {
+    if (speculate && bi == bk) {
+      bk = std::min(count, kSpeculateBatch);
+      bi = 0;
+      ++epoch;
+      batch.resize(bk);
+      boff.resize(bk + 1);
+      bcount.resize(bk);
+      boff[0] = 0;
+      for (std::size_t i = 0; i < bk; ++i) {
+        std::size_t p = head + i;
+        if (p >= queue.size()) p -= queue.size();
+        const node_t v = queue[p];
+        batch[i] = v;
+        boff[i + 1] = boff[i] + (L.off[v + 1] - L.off[v]);
+      }
+      bc.resize(static_cast<std::size_t>(boff[bk]));
+      bw.resize(static_cast<std::size_t>(boff[bk]));
+      parallel_for(std::size_t{0}, bk, [&](std::size_t i) {
+        Scratch& s = pool.local();
+        s.fit(static_cast<std::size_t>(n));
+        const node_t v = batch[i];
+        s.touched.clear();
+        for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
+          const node_t c = comm[L.adj[e]];
+          if (!s.mark[c]) {
+            s.mark[c] = 1;
+            s.touched.push_back(c);
+          }
+          s.acc[c] += L.w[e];
+        }
+        std::int64_t p = boff[i];
+        for (node_t c : s.touched) {
+          bc[p] = c;
+          bw[p] = s.acc[c];
+          ++p;
+          s.acc[c] = 0;
+          s.mark[c] = 0;
+        }
+        bcount[i] = static_cast<node_t>(s.touched.size());
+      }, 64);
+    }
     const node_t v = queue[head];
     head = head + 1 == queue.size() ? 0 : head + 1;
     --count;
@@ -328,14 +481,23 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, dou
     const node_t cv = comm[v];
     const double kv = L.k[v];
     touched.clear();
-    for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
-      const node_t c = comm[L.adj[e]];
-      if (!mark[c]) {
-        mark[c] = 1;
-        touched.push_back(c);
+    if (speculate && batch[bi] == v && stamp[v] != epoch) {
+      for (std::int64_t p = boff[bi]; p < boff[bi] + bcount[bi]; ++p) {
+        mark[bc[p]] = 1;
+        touched.push_back(bc[p]);
+        to[bc[p]] = bw[p];
       }
-      to[c] += L.w[e];
+    } else {
+      for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
+        const node_t c = comm[L.adj[e]];
+        if (!mark[c]) {
+          mark[c] = 1;
+          touched.push_back(c);
+        }
+        to[c] += L.w[e];
+      }
     }
+    if (speculate) ++bi;
     tot[cv] -= kv;
     --size[cv];
     const double scale = gamma * kv / two_m;
@@ -365,6 +527,7 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, dou
     ++moves;
     for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
       const node_t u = L.adj[e];
+      if (speculate) stamp[u] = epoch;  // u's gathered weights are stale now
       if (!queued[u] && comm[u] != best) {
         queued[u] = 1;
         std::size_t tail = head + count;
@@ -378,97 +541,112 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, dou
 }
 
 // Leiden's refinement (Algorithm A.2, RefinePartition / MergeNodesSubset):
-// inside each community S of `comm`, start from singletons and visit the
-// nodes in random order; a node that is well connected to S and still a
-// singleton joins a well-connected refined community T ⊆ S with
+// inside each community S of `cm` (ids 0..nc-1), start from singletons and
+// visit S's nodes in random order; a node that is well connected to S and
+// still a singleton joins a well-connected refined community T ⊆ S with
 // ΔH(v → T) ≥ 0, drawn with probability ∝ exp(ΔH / θ) (its own singleton
 // included, ΔH = 0). Every refined community is connected (a node only joins
-// a community it has an edge to). Returns the refined ids (0..n-1, not
-// canonical).
-std::vector<node_t> refine(const LevelGraph& L, const std::vector<node_t>& comm, double gamma, double two_m, double theta,
-                           std::uint64_t seed, std::uint64_t stream) {
+// a community it has an edge to). Communities are independent, so they are
+// refined in parallel, each with its own Philox stream keyed by (stream, S)
+// for its visiting order and its draws: the result does not depend on the
+// thread count. Returns the refined ids (node ids, not canonical).
+std::vector<node_t> refine(const LevelGraph& L, const std::vector<node_t>& cm, node_t nc, double gamma, double two_m,
+                           double theta, std::uint64_t seed, std::uint64_t stream, ScratchPool& pool) {
   const node_t n = L.n();
   const double g2m = gamma / two_m;
-  std::vector<double> Ktot(static_cast<std::size_t>(n), 0.0);  // strength of each community of comm
-  for (node_t v = 0; v < n; ++v) Ktot[comm[v]] += L.k[v];
+  const Groups G = group_by(cm, nc);
   std::vector<node_t> ref(static_cast<std::size_t>(n));
   std::iota(ref.begin(), ref.end(), node_t{0});
+  // per node (a refined community is named by a node of S): only S's entries
+  // are touched while S is refined
   std::vector<double> rk = L.k;                               // strength of each refined community
   std::vector<double> ext(static_cast<std::size_t>(n), 0.0);  // E(T, S − T) of each refined community
   std::vector<node_t> rsize(static_cast<std::size_t>(n), 1);
-  for (node_t v = 0; v < n; ++v)
-    for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e)
-      if (comm[L.adj[e]] == comm[v]) ext[v] += L.w[e];
-  const std::vector<node_t> order = random_order(n, seed, stream);
-  Philox rng(seed, stream + 1);
-  std::vector<double> to(static_cast<std::size_t>(n), 0);
-  std::vector<char> mark(static_cast<std::size_t>(n), 0);
-  std::vector<node_t> touched;
-  std::vector<double> weight;
-  for (node_t v : order) {
-    if (rsize[ref[v]] != 1) continue;  // only singletons move
-    const node_t s = comm[v];
-    const double kv = L.k[v];
-    // v must be well connected to S: E(v, S − v) ≥ γ k_v (K_S − k_v) / 2m
-    if (ext[v] < g2m * kv * (Ktot[s] - kv)) continue;
-    touched.clear();
-    for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
-      const node_t u = L.adj[e];
-      if (comm[u] != s) continue;
-      const node_t t = ref[u];
-      if (!mark[t]) {
-        mark[t] = 1;
-        touched.push_back(t);
-      }
-      to[t] += L.w[e];
+  parallel_for(node_t{0}, nc, [&](node_t s) {
+    const std::int64_t b = G.start[s], e = G.start[s + 1];
+    if (e - b < 2) return;  // a singleton community stays as it is
+    Scratch& sc = pool.local();
+    sc.fit(static_cast<std::size_t>(n));
+    double Ks = 0;  // strength of S
+    for (std::int64_t i = b; i < e; ++i) {
+      const node_t v = G.nodes[i];
+      Ks += L.k[v];
+      for (std::int64_t a = L.off[v]; a < L.off[v + 1]; ++a)
+        if (cm[L.adj[a]] == s) ext[v] += L.w[a];
     }
-    // candidates: v's own singleton (ΔH = 0) and the well-connected T with ΔH ≥ 0
-    const node_t own = ref[v];
-    std::size_t cands = 0;
-    double best = 0;
-    for (node_t t : touched) {
-      if (t == own) continue;
-      const double dh = to[t] - g2m * kv * rk[t];
-      const bool well = ext[t] >= g2m * rk[t] * (Ktot[s] - rk[t]);
-      if (dh >= 0 && well) {
-        touched[cands++] = t;  // compact the candidates to the front (t already visited)
-        best = std::max(best, dh);
-      } else {
-        to[t] = 0;
-        mark[t] = 0;
+    Philox rng(seed, (stream << 32) | static_cast<std::uint32_t>(s));
+    auto& order = sc.order;
+    order.assign(G.nodes.begin() + b, G.nodes.begin() + e);
+    for (std::size_t i = order.size() - 1; i > 0; --i)
+      std::swap(order[i], order[rng.bounded(static_cast<std::uint32_t>(i + 1))]);
+    auto& to = sc.acc;
+    auto& mark = sc.mark;
+    auto& touched = sc.touched;
+    auto& weight = sc.weight;
+    for (node_t v : order) {
+      if (rsize[ref[v]] != 1) continue;  // only singletons move
+      const double kv = L.k[v];
+      // v must be well connected to S: E(v, S − v) ≥ γ k_v (K_S − k_v) / 2m
+      if (ext[v] < g2m * kv * (Ks - kv)) continue;
+      touched.clear();
+      for (std::int64_t a = L.off[v]; a < L.off[v + 1]; ++a) {
+        const node_t u = L.adj[a];
+        if (cm[u] != s) continue;
+        const node_t t = ref[u];
+        if (!mark[t]) {
+          mark[t] = 1;
+          touched.push_back(t);
+        }
+        to[t] += L.w[a];
       }
-    }
-    // touched[0..cands) are candidates; the rest were cleared above except those compacted over
-    node_t chosen = own;
-    if (cands > 0) {
-      weight.assign(cands + 1, 0.0);
-      double total = std::exp((0.0 - best) / theta);
-      weight[0] = total;
+      // candidates: v's own singleton (ΔH = 0) and the well-connected T with ΔH ≥ 0
+      const node_t own = ref[v];
+      std::size_t cands = 0;
+      double best = 0;
+      for (node_t t : touched) {
+        if (t == own) continue;
+        const double dh = to[t] - g2m * kv * rk[t];
+        const bool well = ext[t] >= g2m * rk[t] * (Ks - rk[t]);
+        if (dh >= 0 && well) {
+          touched[cands++] = t;  // compact the candidates to the front (t already visited)
+          best = std::max(best, dh);
+        } else {
+          to[t] = 0;
+          mark[t] = 0;
+        }
+      }
+      // touched[0..cands) are candidates; the others were cleared above
+      node_t chosen = own;
+      if (cands > 0) {
+        weight.assign(cands + 1, 0.0);
+        double total = std::exp((0.0 - best) / theta);
+        weight[0] = total;
+        for (std::size_t i = 0; i < cands; ++i) {
+          const node_t t = touched[i];
+          total += std::exp((to[t] - g2m * kv * rk[t] - best) / theta);
+          weight[i + 1] = total;
+        }
+        const double r = rng.uniform() * total;
+        std::size_t pick = 0;
+        while (pick < cands && weight[pick] <= r) ++pick;
+        if (pick > 0) chosen = touched[pick - 1];
+      }
+      if (chosen != own) {
+        const double w_vt = to[chosen];
+        ext[chosen] = ext[chosen] + ext[v] - 2 * w_vt;
+        rk[chosen] += kv;
+        ++rsize[chosen];
+        rk[own] = 0;
+        rsize[own] = 0;
+        ext[own] = 0;
+        ref[v] = chosen;
+      }
       for (std::size_t i = 0; i < cands; ++i) {
-        const node_t t = touched[i];
-        total += std::exp((to[t] - g2m * kv * rk[t] - best) / theta);
-        weight[i + 1] = total;
+        to[touched[i]] = 0;
+        mark[touched[i]] = 0;
       }
-      const double r = rng.uniform() * total;
-      std::size_t pick = 0;
-      while (pick < cands && weight[pick] <= r) ++pick;
-      if (pick > 0) chosen = touched[pick - 1];
     }
-    if (chosen != own) {
-      const double w_vt = to[chosen];
-      ext[chosen] = ext[chosen] + ext[v] - 2 * w_vt;
-      rk[chosen] += kv;
-      ++rsize[chosen];
-      rk[own] = 0;
-      rsize[own] = 0;
-      ext[own] = 0;
-      ref[v] = chosen;
-    }
-    for (std::size_t i = 0; i < cands; ++i) {
-      to[touched[i]] = 0;
-      mark[touched[i]] = 0;
-    }
-  }
+  }, 4);
   return ref;
 }
 
@@ -518,39 +696,45 @@ CommunityResult leiden(const Graph& g, const LeidenOptions& opt) {
     best.count = canonical_membership(best.membership);
     return best;
   }
-  best.modularity = modularity(g, best.membership, opt.resolution, opt.use_weights);
   const double gamma = opt.resolution;
+  // modularities are computed on the level graphs (the same value as
+  // modularity(g, ·) up to rounding, at a fraction of the cost)
+  best.modularity = level_modularity(L0, best.membership, n0, gamma, two_m);
   const double min_gain = opt.min_gain * two_m;
+  ScratchPool pool;
   std::uint64_t stream = 0;
   std::vector<node_t> start = best.membership;  // partition the next iteration starts from
   const int max_iter = opt.iterations > 0 ? opt.iterations : std::numeric_limits<int>::max();
   for (int it = 0; it < max_iter; ++it) {
-    LevelGraph L = L0;
+    const LevelGraph* L = &L0;  // the current level; level 0 is L0 itself (not copied)
+    LevelGraph coarse;
     std::vector<node_t> comm = start;     // the partition P of the current level's nodes
     std::vector<node_t> member(static_cast<std::size_t>(n0));  // original node → current level node
     std::iota(member.begin(), member.end(), node_t{0});
     CommunityResult res;
     std::int64_t moves_total = 0;
+    std::vector<node_t> cm;
+    node_t nc = 0;
     for (int level = 0;; ++level) {
-      const node_t n = L.n();
-      moves_total += move_nodes_fast(L, comm, gamma, two_m, min_gain, opt.seed, stream);
-      std::vector<node_t> cm = comm;
-      const node_t nc = canonical_membership(cm);
+      const node_t n = L->n();
+      moves_total += move_nodes_fast(*L, comm, gamma, two_m, min_gain, opt.seed, stream, pool);
+      cm = comm;
+      nc = canonical_membership(cm);
       {
         std::vector<node_t> m(member.size());
-        for (std::size_t i = 0; i < member.size(); ++i) m[i] = cm[member[i]];
+        parallel_for(std::size_t{0}, member.size(), [&](std::size_t i) { m[i] = cm[member[i]]; }, 8192);
         res.level_membership.push_back(std::move(m));
       }
       ++res.levels;
       report(opt.progress, "leiden", static_cast<std::uint64_t>(level + 1), 0);
       if (nc == n) break;  // every community is one aggregated node: a refined (connected) set
-      std::vector<node_t> ref = refine(L, cm, gamma, two_m, opt.randomness, opt.seed, stream + 2);
+      std::vector<node_t> ref = refine(*L, cm, nc, gamma, two_m, opt.randomness, opt.seed, stream + 2, pool);
       node_t nr = canonical_membership(ref);
       if (nr == n) {
         // refinement merged nothing: aggregate the connected pieces of P's communities
         // instead (still connected sets, so the guarantee holds; as igraph, which
         // aggregates on P itself here)
-        ref = split_components(L, cm);
+        ref = split_components(*L, cm);
         nr = canonical_membership(ref);
         if (nr == n) break;
       }
@@ -558,14 +742,15 @@ CommunityResult leiden(const Graph& g, const LeidenOptions& opt) {
       // the next level: nodes = refined communities, starting in their P community
       std::vector<node_t> next_comm(static_cast<std::size_t>(nr));
       for (node_t v = 0; v < n; ++v) next_comm[ref[v]] = cm[v];
-      L = aggregate(L, ref, nr);
-      for (node_t& m : member) m = ref[m];
+      coarse = aggregate(*L, ref, nr, pool);
+      L = &coarse;
+      parallel_for(std::size_t{0}, member.size(), [&](std::size_t i) { member[i] = ref[member[i]]; }, 8192);
       comm = std::move(next_comm);
     }
     stream += kStreamsPerLevel;
     res.membership = res.level_membership.back();
     res.count = canonical_membership(res.membership);
-    res.modularity = modularity(g, res.membership, opt.resolution, opt.use_weights);
+    res.modularity = level_modularity(*L, cm, nc, gamma, two_m);
     const bool better = res.modularity > best.modularity + 1e-13;
     if (better || it == 0) best = std::move(res);
     // until stable: stop at the first iteration that does not improve (an
