@@ -65,16 +65,19 @@ struct LevelGraph {
   std::vector<double> w;
   std::vector<double> loop;  // A_ii
   std::vector<double> k;     // strength Σ_j A_ij (diagonal included)
+  bool unit = false;         // every arc weighs 1 and `w` is left empty (Leiden's level 0 of an unweighted graph)
   node_t n() const { return static_cast<node_t>(loop.size()); }
+  double weight(std::int64_t e) const { return unit ? 1.0 : w[static_cast<std::size_t>(e)]; }
 };
 
 // The first level: the graph itself, self-loops counted twice in the loop weight
 // and the degree (the modularity convention), other arcs as adjacency. Built in
 // parallel (count, scan, fill): every value is summed in arc order as in a
 // sequential build, so the level graph is the same for any thread count.
-LevelGraph level0(const Graph& g, bool weighted) {
+LevelGraph level0(const Graph& g, bool weighted, bool allow_unit = false) {
   const node_t n0 = g.num_nodes();
   LevelGraph L;
+  L.unit = allow_unit && !weighted;  // then no weights are stored (less memory to stream through)
   L.loop.assign(static_cast<std::size_t>(n0), 0);
   L.k.assign(static_cast<std::size_t>(n0), 0);
   std::vector<std::int64_t> cnt(static_cast<std::size_t>(n0), 0);
@@ -99,7 +102,7 @@ LevelGraph level0(const Graph& g, bool weighted) {
   }, 2048);
   exclusive_scan(cnt, L.off);
   L.adj.resize(static_cast<std::size_t>(L.off[n0]));
-  L.w.resize(static_cast<std::size_t>(L.off[n0]));
+  if (!L.unit) L.w.resize(static_cast<std::size_t>(L.off[n0]));
   parallel_for(node_t{0}, n0, [&](node_t u) {
     const auto nb = g.neighbors(u);
     const auto ws = g.weights(u);
@@ -107,7 +110,7 @@ LevelGraph level0(const Graph& g, bool weighted) {
     for (std::size_t j = 0; j < nb.size(); ++j) {
       if (nb[j] == u) continue;
       L.adj[p] = nb[j];
-      L.w[p] = weighted ? ws[j] : 1.0;
+      if (!L.unit) L.w[p] = weighted ? ws[j] : 1.0;
       ++p;
     }
   }, 2048);
@@ -317,14 +320,14 @@ LevelGraph aggregate(const LevelGraph& L, const std::vector<node_t>& cm, node_t 
         for (std::int64_t a = L.off[v]; a < L.off[v + 1]; ++a) {
           const node_t d = cm[L.adj[a]];
           if (d == c) {
-            loop += L.w[a];  // met from both ends: A_cc counts an internal edge twice
+            loop += L.weight(a);  // met from both ends: A_cc counts an internal edge twice
             continue;
           }
           if (!s.mark[d]) {
             s.mark[d] = 1;
             s.touched.push_back(d);
           }
-          s.acc[d] += L.w[a];
+          s.acc[d] += L.weight(a);
         }
       }
       std::sort(s.touched.begin(), s.touched.end());
@@ -362,7 +365,7 @@ double level_modularity(const LevelGraph& L, const std::vector<node_t>& cm, node
     const node_t v = static_cast<node_t>(i);
     double s = L.loop[v];
     for (std::int64_t a = L.off[v]; a < L.off[v + 1]; ++a)
-      if (cm[L.adj[a]] == cm[v]) s += L.w[a];
+      if (cm[L.adj[a]] == cm[v]) s += L.weight(a);
     return s;
   });
   double expected = 0;
@@ -382,29 +385,13 @@ std::vector<node_t> random_order(node_t n, std::uint64_t seed, std::uint64_t str
 // Streams of the Philox generator used by one Leiden level (never reused).
 constexpr std::uint64_t kStreamsPerLevel = 4;
 
-// Speculative scanning in move_nodes_fast: level graphs with at least this
-// many nodes, batches of this many queue entries.
-constexpr node_t kSpeculateMinNodes = 4096;
-constexpr std::size_t kSpeculateBatch = 2048;
-
 // Leiden's fast local moving (Algorithm A.2, MoveNodesFast): a queue that
 // starts with every node in random order; a node moves to the neighbouring or
 // empty community of largest gain (ties keep the current one, then the first
 // met), and its neighbours outside the new community re-enter the queue.
 // Returns the number of moves.
-//
-// The queue is processed strictly in order, one node at a time, so the result
-// is that of the sequential algorithm. With more than one thread the costly
-// part — gathering each node's weight to its neighbouring communities — is
-// done ahead, in parallel, for the next batch of queue entries against the
-// partition at the start of the batch (new entries join at the tail, so the
-// batch is exactly the next nodes processed). When its turn comes, a node
-// uses those weights unless a neighbour moved since the batch began (then it
-// gathers them again); community totals are always read current. Same
-// weights in the same order, same decisions: identical results for any
-// thread count.
 std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, double gamma, double two_m, double min_gain,
-                             std::uint64_t seed, std::uint64_t stream, ScratchPool& pool) {
+                             std::uint64_t seed, std::uint64_t stream) {
   const node_t n = L.n();
   std::vector<double> tot(static_cast<std::size_t>(n), 0.0);
   std::vector<node_t> size(static_cast<std::size_t>(n), 0);
@@ -422,58 +409,8 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, dou
   std::vector<double> to(static_cast<std::size_t>(n), 0);
   std::vector<char> mark(static_cast<std::size_t>(n), 0);
   std::vector<node_t> touched;
-  // speculation: batch[bi..bk) are the next queue entries; entry i's weights
-  // are bc/bw[boff[i] .. boff[i] + bcount[i]), in first-met order
-  const bool speculate = current_threads() > 1 && n >= kSpeculateMinNodes;
-  std::vector<node_t> batch, bc, bcount;
-  std::vector<std::int64_t> boff;
-  std::vector<double> bw;
-  std::vector<std::uint32_t> stamp(speculate ? static_cast<std::size_t>(n) : 0, 0);  // batch in which a neighbour last moved
-  std::uint32_t epoch = 0;
-  std::size_t bi = 0, bk = 0;
   std::int64_t moves = 0;
   while (count > 0) {
-    if (speculate && bi == bk) {
-      bk = std::min(count, kSpeculateBatch);
-      bi = 0;
-      ++epoch;
-      batch.resize(bk);
-      boff.resize(bk + 1);
-      bcount.resize(bk);
-      boff[0] = 0;
-      for (std::size_t i = 0; i < bk; ++i) {
-        std::size_t p = head + i;
-        if (p >= queue.size()) p -= queue.size();
-        const node_t v = queue[p];
-        batch[i] = v;
-        boff[i + 1] = boff[i] + (L.off[v + 1] - L.off[v]);
-      }
-      bc.resize(static_cast<std::size_t>(boff[bk]));
-      bw.resize(static_cast<std::size_t>(boff[bk]));
-      parallel_for(std::size_t{0}, bk, [&](std::size_t i) {
-        Scratch& s = pool.local();
-        s.fit(static_cast<std::size_t>(n));
-        const node_t v = batch[i];
-        s.touched.clear();
-        for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
-          const node_t c = comm[L.adj[e]];
-          if (!s.mark[c]) {
-            s.mark[c] = 1;
-            s.touched.push_back(c);
-          }
-          s.acc[c] += L.w[e];
-        }
-        std::int64_t p = boff[i];
-        for (node_t c : s.touched) {
-          bc[p] = c;
-          bw[p] = s.acc[c];
-          ++p;
-          s.acc[c] = 0;
-          s.mark[c] = 0;
-        }
-        bcount[i] = static_cast<node_t>(s.touched.size());
-      }, 64);
-    }
     const node_t v = queue[head];
     head = head + 1 == queue.size() ? 0 : head + 1;
     --count;
@@ -481,23 +418,20 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, dou
     const node_t cv = comm[v];
     const double kv = L.k[v];
     touched.clear();
-    if (speculate && batch[bi] == v && stamp[v] != epoch) {
-      for (std::int64_t p = boff[bi]; p < boff[bi] + bcount[bi]; ++p) {
-        mark[bc[p]] = 1;
-        touched.push_back(bc[p]);
-        to[bc[p]] = bw[p];
-      }
-    } else {
+    auto gather = [&](auto weight) {
       for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
         const node_t c = comm[L.adj[e]];
         if (!mark[c]) {
           mark[c] = 1;
           touched.push_back(c);
         }
-        to[c] += L.w[e];
+        to[c] += weight(e);
       }
-    }
-    if (speculate) ++bi;
+    };
+    if (L.unit)
+      gather([](std::int64_t) { return 1.0; });
+    else
+      gather([&](std::int64_t e) { return L.w[e]; });
     tot[cv] -= kv;
     --size[cv];
     const double scale = gamma * kv / two_m;
@@ -527,7 +461,6 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, dou
     ++moves;
     for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
       const node_t u = L.adj[e];
-      if (speculate) stamp[u] = epoch;  // u's gathered weights are stale now
       if (!queued[u] && comm[u] != best) {
         queued[u] = 1;
         std::size_t tail = head + count;
@@ -572,7 +505,7 @@ std::vector<node_t> refine(const LevelGraph& L, const std::vector<node_t>& cm, n
       const node_t v = G.nodes[i];
       Ks += L.k[v];
       for (std::int64_t a = L.off[v]; a < L.off[v + 1]; ++a)
-        if (cm[L.adj[a]] == s) ext[v] += L.w[a];
+        if (cm[L.adj[a]] == s) ext[v] += L.weight(a);
     }
     Philox rng(seed, (stream << 32) | static_cast<std::uint32_t>(s));
     auto& order = sc.order;
@@ -597,7 +530,7 @@ std::vector<node_t> refine(const LevelGraph& L, const std::vector<node_t>& cm, n
           mark[t] = 1;
           touched.push_back(t);
         }
-        to[t] += L.w[a];
+        to[t] += L.weight(a);
       }
       // candidates: v's own singleton (ΔH = 0) and the well-connected T with ΔH ≥ 0
       const node_t own = ref[v];
@@ -686,7 +619,7 @@ CommunityResult leiden(const Graph& g, const LeidenOptions& opt) {
   const bool weighted = opt.use_weights && g.weighted();
   if (weighted)
     for (float x : g.weights()) SPRIG_EXPECTS(x >= 0 && std::isfinite(x), "leiden: weights must be finite and >= 0 (got {})", x);
-  const LevelGraph L0 = level0(g, weighted);
+  const LevelGraph L0 = level0(g, weighted, /*allow_unit=*/true);
   double two_m = 0;
   for (double x : L0.k) two_m += x;
   CommunityResult best;
@@ -717,7 +650,7 @@ CommunityResult leiden(const Graph& g, const LeidenOptions& opt) {
     node_t nc = 0;
     for (int level = 0;; ++level) {
       const node_t n = L->n();
-      moves_total += move_nodes_fast(*L, comm, gamma, two_m, min_gain, opt.seed, stream, pool);
+      moves_total += move_nodes_fast(*L, comm, gamma, two_m, min_gain, opt.seed, stream);
       cm = comm;
       nc = canonical_membership(cm);
       {
