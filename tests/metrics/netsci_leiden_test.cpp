@@ -160,3 +160,43 @@ TEST_CASE("netsci leiden: deterministic for any thread count; options; errors") 
   int calls = 0;
   CHECK_THROWS_AS(leiden(g, {.progress = [&](const Progress&) { return ++calls < 2; }}), Cancelled);
 }
+
+TEST_CASE("netsci leiden: parallel refinement and aggregation on a larger graph; unit-weight level 0 equals weights 1") {
+  // thousands of communities to refine and aggregate in parallel chunks: the
+  // result must not depend on the thread count
+  const Graph g = netsci_test::random_graph(6000, 24000, 42);
+  const Graph w = netsci_test::with_weights(g);
+  EdgeList ones;  // the same graph with every weight 1: the weighted code path
+  ones.n = g.num_nodes();
+  for (node_t u = 0; u < g.num_nodes(); ++u)
+    for (node_t v : g.neighbors(u))
+      if (u < v) ones.add(u, v, 1.0f);
+  const Graph g1 = build_csr(ones);
+  REQUIRE(g1.weighted());
+  for (std::uint64_t seed : {1u, 7u}) {
+    CAPTURE(seed);
+    const auto a = with_threads(1, [&] { return leiden(g, {.seed = seed, .iterations = 2}); });
+    const auto aw = with_threads(1, [&] { return leiden(w, {.seed = seed, .iterations = 2}); });
+    CHECK(disconnected_communities(g, a.membership) == 0);
+    CHECK(disconnected_communities(w, aw.membership) == 0);
+    CHECK(a.count > 20);
+    CHECK(a.modularity == doctest::Approx(modularity(g, a.membership)).epsilon(1e-12));
+    CHECK(aw.modularity == doctest::Approx(modularity(w, aw.membership)).epsilon(1e-12));
+    for (int th : {2, 4}) {
+      CAPTURE(th);
+      const auto b = with_threads(th, [&] { return leiden(g, {.seed = seed, .iterations = 2}); });
+      CHECK(b.membership == a.membership);
+      CHECK(b.modularity == a.modularity);
+      CHECK(b.level_membership == a.level_membership);
+      const auto bw = with_threads(th, [&] { return leiden(w, {.seed = seed, .iterations = 2}); });
+      CHECK(bw.membership == aw.membership);
+      CHECK(bw.modularity == aw.modularity);
+    }
+    // weights of exactly 1 take the weighted path with the same arithmetic
+    const auto o = leiden(g1, {.seed = seed, .iterations = 2});
+    CHECK(o.membership == a.membership);
+    CHECK(o.modularity == a.modularity);
+    const auto u = leiden(w, {.seed = seed, .use_weights = false, .iterations = 2});
+    CHECK(u.membership == a.membership);
+  }
+}
