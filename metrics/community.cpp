@@ -309,6 +309,14 @@ LevelGraph aggregate(const LevelGraph& L, const std::vector<node_t>& cm, node_t 
     s.fit(static_cast<std::size_t>(nc));
     auto& ra = cadj[ch];
     auto& rw = cw[ch];
+    // raw pointers in locals: the char stores to mark may alias any memory
+    const std::int64_t* off = L.off.data();
+    const node_t* adj = L.adj.data();
+    const double* wt = L.w.data();
+    const node_t* cmp = cm.data();
+    const bool unit = L.unit;
+    double* acc = s.acc.data();
+    char* mark = s.mark.data();
     for (std::size_t cc = b; cc < e; ++cc) {
       const node_t c = static_cast<node_t>(cc);
       s.touched.clear();
@@ -317,25 +325,26 @@ LevelGraph aggregate(const LevelGraph& L, const std::vector<node_t>& cm, node_t 
         const node_t v = G.nodes[i];
         loop += L.loop[v];
         k += L.k[v];
-        for (std::int64_t a = L.off[v]; a < L.off[v + 1]; ++a) {
-          const node_t d = cm[L.adj[a]];
+        for (std::int64_t a = off[v]; a < off[v + 1]; ++a) {
+          const node_t d = cmp[adj[a]];
+          const double x = unit ? 1.0 : wt[a];
           if (d == c) {
-            loop += L.weight(a);  // met from both ends: A_cc counts an internal edge twice
+            loop += x;  // met from both ends: A_cc counts an internal edge twice
             continue;
           }
-          if (!s.mark[d]) {
-            s.mark[d] = 1;
+          if (!mark[d]) {
+            mark[d] = 1;
             s.touched.push_back(d);
           }
-          s.acc[d] += L.weight(a);
+          acc[d] += x;
         }
       }
       std::sort(s.touched.begin(), s.touched.end());
       for (node_t d : s.touched) {
         ra.push_back(d);
-        rw.push_back(s.acc[d]);
-        s.acc[d] = 0;
-        s.mark[d] = 0;
+        rw.push_back(acc[d]);
+        acc[d] = 0;
+        mark[d] = 0;
       }
       Q.loop[c] = loop;
       Q.k[c] = k;
@@ -390,54 +399,72 @@ constexpr std::uint64_t kStreamsPerLevel = 4;
 // empty community of largest gain (ties keep the current one, then the first
 // met), and its neighbours outside the new community re-enter the queue.
 // Returns the number of moves.
-std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, double gamma, double two_m, double min_gain,
+std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm_v, double gamma, double two_m, double min_gain,
                              std::uint64_t seed, std::uint64_t stream) {
   const node_t n = L.n();
-  std::vector<double> tot(static_cast<std::size_t>(n), 0.0);
-  std::vector<node_t> size(static_cast<std::size_t>(n), 0);
+  const std::size_t N = static_cast<std::size_t>(n);
+  std::vector<double> tot_v(N, 0.0);
+  std::vector<node_t> size_v(N, 0);
   for (node_t v = 0; v < n; ++v) {
-    tot[comm[v]] += L.k[v];
-    ++size[comm[v]];
+    tot_v[comm_v[v]] += L.k[v];
+    ++size_v[comm_v[v]];
   }
   std::vector<node_t> empty;  // ids of empty communities, reused last-in first-out
   for (node_t c = n; c-- > 0;)
-    if (size[c] == 0) empty.push_back(c);
+    if (size_v[c] == 0) empty.push_back(c);
   // circular queue of capacity n: a node is in it at most once
-  std::vector<node_t> queue = random_order(n, seed, stream);
-  std::vector<char> queued(static_cast<std::size_t>(n), 1);
-  std::size_t head = 0, count = static_cast<std::size_t>(n);
-  std::vector<double> to(static_cast<std::size_t>(n), 0);
-  std::vector<char> mark(static_cast<std::size_t>(n), 0);
-  std::vector<node_t> touched;
+  std::vector<node_t> queue_v = random_order(n, seed, stream);
+  std::vector<char> queued_v(N, 1);
+  std::size_t head = 0, count = N;
+  std::vector<double> to_v(N, 0);
+  std::vector<char> mark_v(N, 0);
+  std::vector<node_t> touched_v(N);
+  // raw pointers in locals: the char stores below (mark, queued) may alias
+  // any memory, so through the vectors every access would reload their data pointers
+  const std::int64_t* off = L.off.data();
+  const node_t* adj = L.adj.data();
+  const double* wt = L.w.data();
+  const double* kk = L.k.data();
+  node_t* comm = comm_v.data();
+  double* tot = tot_v.data();
+  node_t* size = size_v.data();
+  node_t* queue = queue_v.data();
+  char* queued = queued_v.data();
+  double* to = to_v.data();
+  char* mark = mark_v.data();
+  node_t* touched = touched_v.data();
+  const bool unit = L.unit;
   std::int64_t moves = 0;
   while (count > 0) {
     const node_t v = queue[head];
-    head = head + 1 == queue.size() ? 0 : head + 1;
+    head = head + 1 == N ? 0 : head + 1;
     --count;
     queued[v] = 0;
     const node_t cv = comm[v];
-    const double kv = L.k[v];
-    touched.clear();
+    const double kv = kk[v];
+    std::size_t nt = 0;
+    const std::int64_t eb = off[v], ee = off[v + 1];
     auto gather = [&](auto weight) {
-      for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
-        const node_t c = comm[L.adj[e]];
+      for (std::int64_t e = eb; e < ee; ++e) {
+        const node_t c = comm[adj[e]];
         if (!mark[c]) {
           mark[c] = 1;
-          touched.push_back(c);
+          touched[nt++] = c;
         }
         to[c] += weight(e);
       }
     };
-    if (L.unit)
+    if (unit)
       gather([](std::int64_t) { return 1.0; });
     else
-      gather([&](std::int64_t e) { return L.w[e]; });
+      gather([&](std::int64_t e) { return wt[e]; });
     tot[cv] -= kv;
     --size[cv];
     const double scale = gamma * kv / two_m;
     node_t best = cv;
     double best_gain = to[cv] - scale * tot[cv];
-    for (node_t c : touched) {
+    for (std::size_t i = 0; i < nt; ++i) {
+      const node_t c = touched[i];
       const double gain = to[c] - scale * tot[c];
       if (gain > best_gain + min_gain) {
         best_gain = gain;
@@ -449,9 +476,9 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, dou
       best = empty.back();
       empty.pop_back();
     }
-    for (node_t c : touched) {
-      to[c] = 0;
-      mark[c] = 0;
+    for (std::size_t i = 0; i < nt; ++i) {
+      to[touched[i]] = 0;
+      mark[touched[i]] = 0;
     }
     tot[best] += kv;
     ++size[best];
@@ -459,12 +486,12 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm, dou
     if (size[cv] == 0) empty.push_back(cv);
     comm[v] = best;
     ++moves;
-    for (std::int64_t e = L.off[v]; e < L.off[v + 1]; ++e) {
-      const node_t u = L.adj[e];
+    for (std::int64_t e = eb; e < ee; ++e) {
+      const node_t u = adj[e];
       if (!queued[u] && comm[u] != best) {
         queued[u] = 1;
         std::size_t tail = head + count;
-        if (tail >= queue.size()) tail -= queue.size();
+        if (tail >= N) tail -= N;
         queue[tail] = u;
         ++count;
       }
@@ -504,33 +531,42 @@ std::vector<node_t> refine(const LevelGraph& L, const std::vector<node_t>& cm, n
     for (std::int64_t i = b; i < e; ++i) {
       const node_t v = G.nodes[i];
       Ks += L.k[v];
+      double x = 0;
       for (std::int64_t a = L.off[v]; a < L.off[v + 1]; ++a)
-        if (cm[L.adj[a]] == s) ext[v] += L.weight(a);
+        if (cm[L.adj[a]] == s) x += L.weight(a);
+      ext[v] = x;
     }
     Philox rng(seed, (stream << 32) | static_cast<std::uint32_t>(s));
     auto& order = sc.order;
     order.assign(G.nodes.begin() + b, G.nodes.begin() + e);
     for (std::size_t i = order.size() - 1; i > 0; --i)
       std::swap(order[i], order[rng.bounded(static_cast<std::uint32_t>(i + 1))]);
-    auto& to = sc.acc;
-    auto& mark = sc.mark;
+    // raw pointers in locals: the char stores to mark may alias any memory
+    double* to = sc.acc.data();
+    char* mark = sc.mark.data();
     auto& touched = sc.touched;
     auto& weight = sc.weight;
+    const std::int64_t* off = L.off.data();
+    const node_t* adj = L.adj.data();
+    const double* wt = L.w.data();
+    const node_t* cmp = cm.data();
+    node_t* refp = ref.data();
+    const bool unit = L.unit;
     for (node_t v : order) {
       if (rsize[ref[v]] != 1) continue;  // only singletons move
       const double kv = L.k[v];
       // v must be well connected to S: E(v, S − v) ≥ γ k_v (K_S − k_v) / 2m
       if (ext[v] < g2m * kv * (Ks - kv)) continue;
       touched.clear();
-      for (std::int64_t a = L.off[v]; a < L.off[v + 1]; ++a) {
-        const node_t u = L.adj[a];
-        if (cm[u] != s) continue;
-        const node_t t = ref[u];
+      for (std::int64_t a = off[v]; a < off[v + 1]; ++a) {
+        const node_t u = adj[a];
+        if (cmp[u] != s) continue;
+        const node_t t = refp[u];
         if (!mark[t]) {
           mark[t] = 1;
           touched.push_back(t);
         }
-        to[t] += L.weight(a);
+        to[t] += unit ? 1.0 : wt[a];
       }
       // candidates: v's own singleton (ΔH = 0) and the well-connected T with ΔH ≥ 0
       const node_t own = ref[v];
