@@ -416,11 +416,12 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm_v, d
   std::vector<node_t> queue_v = random_order(n, seed, stream);
   std::vector<char> queued_v(N, 1);
   std::size_t head = 0, count = N;
-  std::vector<double> to_v(N, 0);
-  std::vector<char> mark_v(N, 0);
+  // weight from the current node to each community; −1 (weights are ≥ 0)
+  // marks a community not met yet, so no separate flag array is read per arc
+  std::vector<double> to_v(N, -1.0);
   std::vector<node_t> touched_v(N);
-  // raw pointers in locals: the char stores below (mark, queued) may alias
-  // any memory, so through the vectors every access would reload their data pointers
+  // raw pointers in locals: the char stores below (queued) may alias any
+  // memory, so through the vectors every access would reload their data pointers
   const std::int64_t* off = L.off.data();
   const node_t* adj = L.adj.data();
   const double* wt = L.w.data();
@@ -431,7 +432,6 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm_v, d
   node_t* queue = queue_v.data();
   char* queued = queued_v.data();
   double* to = to_v.data();
-  char* mark = mark_v.data();
   node_t* touched = touched_v.data();
   const bool unit = L.unit;
   std::int64_t moves = 0;
@@ -447,11 +447,12 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm_v, d
     auto gather = [&](auto weight) {
       for (std::int64_t e = eb; e < ee; ++e) {
         const node_t c = comm[adj[e]];
-        if (!mark[c]) {
-          mark[c] = 1;
+        if (to[c] < 0) {
+          to[c] = weight(e);  // the same bits as 0 + w
           touched[nt++] = c;
+        } else {
+          to[c] += weight(e);
         }
-        to[c] += weight(e);
       }
     };
     if (unit)
@@ -462,7 +463,7 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm_v, d
     --size[cv];
     const double scale = gamma * kv / two_m;
     node_t best = cv;
-    double best_gain = to[cv] - scale * tot[cv];
+    double best_gain = (to[cv] < 0 ? 0.0 : to[cv]) - scale * tot[cv];
     for (std::size_t i = 0; i < nt; ++i) {
       const node_t c = touched[i];
       const double gain = to[c] - scale * tot[c];
@@ -476,10 +477,7 @@ std::int64_t move_nodes_fast(const LevelGraph& L, std::vector<node_t>& comm_v, d
       best = empty.back();
       empty.pop_back();
     }
-    for (std::size_t i = 0; i < nt; ++i) {
-      to[touched[i]] = 0;
-      mark[touched[i]] = 0;
-    }
+    for (std::size_t i = 0; i < nt; ++i) to[touched[i]] = -1.0;
     tot[best] += kv;
     ++size[best];
     if (best == cv) continue;
