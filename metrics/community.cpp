@@ -255,19 +255,16 @@ CommunityResult louvain(const Graph& g, const LouvainOptions& opt) {
 namespace {
 
 // Per-thread scratch of the parallel phases: a dense accumulator indexed by
-// community with its flags and touched list. Every user leaves acc and mark
-// zeroed, so nothing a thread did before can show in a result.
+// community, −1 (weights are ≥ 0) for a community not met yet — no separate
+// flag array to read per arc — and the touched list. Every user leaves acc
+// all −1, so nothing a thread did before can show in a result.
 struct Scratch {
   std::vector<double> acc;
-  std::vector<char> mark;
   std::vector<node_t> touched;
   std::vector<node_t> order;
   std::vector<double> weight;
   void fit(std::size_t n) {
-    if (acc.size() < n) {
-      acc.resize(n, 0.0);
-      mark.resize(n, 0);
-    }
+    if (acc.size() < n) acc.resize(n, -1.0);
   }
 };
 using ScratchPool = tbb::enumerable_thread_specific<Scratch>;
@@ -309,14 +306,13 @@ LevelGraph aggregate(const LevelGraph& L, const std::vector<node_t>& cm, node_t 
     s.fit(static_cast<std::size_t>(nc));
     auto& ra = cadj[ch];
     auto& rw = cw[ch];
-    // raw pointers in locals: the char stores to mark may alias any memory
+    // raw pointers in locals (through the vectors, stores may force reloads of their data pointers)
     const std::int64_t* off = L.off.data();
     const node_t* adj = L.adj.data();
     const double* wt = L.w.data();
     const node_t* cmp = cm.data();
     const bool unit = L.unit;
     double* acc = s.acc.data();
-    char* mark = s.mark.data();
     for (std::size_t cc = b; cc < e; ++cc) {
       const node_t c = static_cast<node_t>(cc);
       s.touched.clear();
@@ -332,19 +328,19 @@ LevelGraph aggregate(const LevelGraph& L, const std::vector<node_t>& cm, node_t 
             loop += x;  // met from both ends: A_cc counts an internal edge twice
             continue;
           }
-          if (!mark[d]) {
-            mark[d] = 1;
+          if (acc[d] < 0) {
+            acc[d] = x;  // the same bits as 0 + x
             s.touched.push_back(d);
+          } else {
+            acc[d] += x;
           }
-          acc[d] += x;
         }
       }
       std::sort(s.touched.begin(), s.touched.end());
       for (node_t d : s.touched) {
         ra.push_back(d);
         rw.push_back(acc[d]);
-        acc[d] = 0;
-        mark[d] = 0;
+        acc[d] = -1.0;
       }
       Q.loop[c] = loop;
       Q.k[c] = k;
@@ -539,9 +535,8 @@ std::vector<node_t> refine(const LevelGraph& L, const std::vector<node_t>& cm, n
     order.assign(G.nodes.begin() + b, G.nodes.begin() + e);
     for (std::size_t i = order.size() - 1; i > 0; --i)
       std::swap(order[i], order[rng.bounded(static_cast<std::uint32_t>(i + 1))]);
-    // raw pointers in locals: the char stores to mark may alias any memory
+    // raw pointers in locals (through the vectors, stores may force reloads of their data pointers)
     double* to = sc.acc.data();
-    char* mark = sc.mark.data();
     auto& touched = sc.touched;
     auto& weight = sc.weight;
     const std::int64_t* off = L.off.data();
@@ -560,11 +555,13 @@ std::vector<node_t> refine(const LevelGraph& L, const std::vector<node_t>& cm, n
         const node_t u = adj[a];
         if (cmp[u] != s) continue;
         const node_t t = refp[u];
-        if (!mark[t]) {
-          mark[t] = 1;
+        const double x = unit ? 1.0 : wt[a];
+        if (to[t] < 0) {
+          to[t] = x;  // the same bits as 0 + x
           touched.push_back(t);
+        } else {
+          to[t] += x;
         }
-        to[t] += unit ? 1.0 : wt[a];
       }
       // candidates: v's own singleton (ΔH = 0) and the well-connected T with ΔH ≥ 0
       const node_t own = ref[v];
@@ -578,8 +575,7 @@ std::vector<node_t> refine(const LevelGraph& L, const std::vector<node_t>& cm, n
           touched[cands++] = t;  // compact the candidates to the front (t already visited)
           best = std::max(best, dh);
         } else {
-          to[t] = 0;
-          mark[t] = 0;
+          to[t] = -1.0;
         }
       }
       // touched[0..cands) are candidates; the others were cleared above
@@ -608,10 +604,7 @@ std::vector<node_t> refine(const LevelGraph& L, const std::vector<node_t>& cm, n
         ext[own] = 0;
         ref[v] = chosen;
       }
-      for (std::size_t i = 0; i < cands; ++i) {
-        to[touched[i]] = 0;
-        mark[touched[i]] = 0;
-      }
+      for (std::size_t i = 0; i < cands; ++i) to[touched[i]] = -1.0;
     }
   }, 4);
   return ref;
