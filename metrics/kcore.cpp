@@ -65,14 +65,14 @@ std::vector<node_t> loop_free_degrees(const Graph& g) {
 // core(v) + 1 ≤ deg(v) + 1 levels that have nodes, so the scans cost
 // O(n + m) in all, and on real graphs well under the peel itself.
 //
-// deg: loop-free degrees in, core numbers out (size n). order: size n + 1
+// deg: loop-free degrees in, core numbers out (size n). order: n + 1 slots
 // (the extra slot takes the unconditional append when the queue is full).
-void peel(const Graph& g, std::vector<node_t>& deg, std::vector<node_t>& order) {
+void peel(const Graph& g, std::vector<node_t>& deg, node_t* order) {
   const node_t n = g.num_nodes();
   const edge_t* off = g.offsets().data();
   const node_t* tgt = g.targets().data();
   node_t* d_ = deg.data();
-  node_t* q = order.data();
+  node_t* q = order;
   node_t k = kNoLevel;
   for (node_t v = 0; v < n; ++v) k = std::min(k, d_[v]);
   std::size_t head = 0, tail = 0;
@@ -149,7 +149,7 @@ CoreDecomposition core_decomposition(const Graph& g) {
   if (n == 0) return r;
   r.core = loop_free_degrees(g);
   r.order.resize(static_cast<std::size_t>(n) + 1);
-  peel(g, r.core, r.order);
+  peel(g, r.core, r.order.data());
   r.order.pop_back();
   r.degeneracy = *std::max_element(r.core.begin(), r.core.end());
   return r;
@@ -160,8 +160,8 @@ std::vector<node_t> core_numbers(const Graph& g) {
   const node_t n = g.num_nodes();
   if (n == 0) return {};
   std::vector<node_t> core = loop_free_degrees(g);
-  std::vector<node_t> order(static_cast<std::size_t>(n) + 1);
-  peel(g, core, order);
+  UninitVector<node_t> order(static_cast<std::size_t>(n) + 1);  // the queue; not returned
+  peel(g, core, order.data());
   return core;
 }
 
