@@ -36,9 +36,12 @@
 // refinement merges nothing, the connected pieces of the communities are
 // aggregated instead (igraph aggregates the communities themselves there).
 // Iterations restart from the previous partition while modularity improves.
-// All randomness comes from Philox streams keyed by (seed, level counter);
-// the algorithm is sequential, so the result depends only on the graph and
-// the options — identical for any thread count.
+// All randomness comes from Philox streams keyed by (seed, level counter) —
+// the refinement's by (seed, level counter, community), so the communities
+// are refined in parallel; aggregation and the level-0 graph are built in
+// parallel (each row from its nodes in id order), and modularity is summed
+// in fixed chunks. Local moving is sequential. So the result depends only on
+// the graph and the options — identical for any thread count.
 //
 // Cost O(m) per pass (a few passes per level, a few levels), memory O(n + m).
 // Undirected graphs only (symmetrize() a directed one). Thread-safe.
