@@ -173,7 +173,8 @@ TEST_CASE("netsci leiden: parallel refinement and aggregation on a larger graph;
       if (u < v) ones.add(u, v, 1.0f);
   const Graph g1 = build_csr(ones);
   REQUIRE(g1.weighted());
-  for (std::uint64_t seed : {1u, 7u}) {
+  const std::vector<std::uint64_t> seeds = sprig::test::kSanitized ? std::vector<std::uint64_t>{1} : std::vector<std::uint64_t>{1, 7};
+  for (std::uint64_t seed : seeds) {
     CAPTURE(seed);
     const auto a = with_threads(1, [&] { return leiden(g, {.seed = seed, .iterations = 2}); });
     const auto aw = with_threads(1, [&] { return leiden(w, {.seed = seed, .iterations = 2}); });
