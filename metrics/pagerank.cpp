@@ -107,6 +107,20 @@ void with_norm(Norm norm, Fn&& fn) {
   }
 }
 
+// z = x / out-strength over one chunk of nodes, and the chunk's shares of the
+// dangling mass and of the sum of x.
+void scale_chunk(const Problem& pb, const std::vector<double>& x, std::vector<double>& z, std::size_t c,
+                 std::size_t lo, std::size_t hi, std::vector<double>& part_dangling, std::vector<double>& part_sum) {
+  double dm = 0, sm = 0;
+  for (std::size_t u = lo; u < hi; ++u) {
+    z[u] = x[u] * pb.inv[u];
+    if (pb.dangling[u]) dm += x[u];
+    sm += x[u];
+  }
+  part_dangling[c] = dm;
+  part_sum[c] = sm;
+}
+
 // Power iteration from the uniform vector; adds its passes to r.
 void power_iteration(const Problem& pb, PageRankResult& r) {
   const std::size_t N = pb.n();
@@ -115,14 +129,9 @@ void power_iteration(const Problem& pb, PageRankResult& r) {
   // x and y = x / out-strength, and their next values (other chunks still
   // read y while a chunk writes ny). One fused pass per iteration.
   std::vector<double> x(N, 1.0 / static_cast<double>(N)), y(N), nx(N), ny(N);
-  std::vector<double> part_change(C), part_dangling(C);
+  std::vector<double> part_change(C), part_dangling(C), part_sum(C);
   parallel_chunks(N, kGrain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
-    double dm = 0;
-    for (std::size_t u = lo; u < hi; ++u) {
-      y[u] = x[u] * pb.inv[u];
-      if (pb.dangling[u]) dm += x[u];
-    }
-    part_dangling[c] = dm;
+    scale_chunk(pb, x, y, c, lo, hi, part_dangling, part_sum);
   });
   const int first = r.iterations;
   for (int it = 1; it <= pb.opt.max_iterations; ++it) {
@@ -171,14 +180,7 @@ bool chebyshev(const Problem& pb, PageRankResult& r) {
   std::vector<double> cur(pb.p), old(N), z(N), nz(N);
   std::vector<double> part_change(C), part_dangling(C), part_sum(C);
   parallel_chunks(N, kGrain, [&](std::size_t c, std::size_t lo, std::size_t hi) {
-    double dm = 0, sm = 0;
-    for (std::size_t u = lo; u < hi; ++u) {
-      z[u] = cur[u] * pb.inv[u];
-      if (pb.dangling[u]) dm += cur[u];
-      sm += cur[u];
-    }
-    part_dangling[c] = dm;
-    part_sum[c] = sm;
+    scale_chunk(pb, cur, z, c, lo, hi, part_dangling, part_sum);
   });
   double best = INFINITY, omega = 1;
   for (int it = 1; it <= pb.opt.max_iterations; ++it) {
@@ -250,16 +252,8 @@ void anderson(const Problem& pb, PageRankResult& r) {
   std::vector<double> x(N, 1.0 / static_cast<double>(N)), z(N), f_prev(N), g_prev(N);
   std::vector<std::vector<double>> dF(M, std::vector<double>(N)), dG(M, std::vector<double>(N));
   std::vector<double> part(C * K), part_dangling(C), part_sum(C);
-  // z = x / out-strength, and the dangling mass and sum of x.
   auto finish_x = [&](std::size_t c, std::size_t lo, std::size_t hi) {
-    double dm = 0, sm = 0;
-    for (std::size_t u = lo; u < hi; ++u) {
-      z[u] = x[u] * pb.inv[u];
-      if (pb.dangling[u]) dm += x[u];
-      sm += x[u];
-    }
-    part_dangling[c] = dm;
-    part_sum[c] = sm;
+    scale_chunk(pb, x, z, c, lo, hi, part_dangling, part_sum);
   };
   parallel_chunks(N, kGrain, finish_x);
   double H[M][M] = {};        // Gram matrix of the ΔF columns, by slot
