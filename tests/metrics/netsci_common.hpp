@@ -58,4 +58,28 @@ inline double rel_err(double a, double b) {
   return std::abs(a - b) / std::max(std::abs(a), std::abs(b));
 }
 
+// Textbook definition: core[v] = largest k such that v survives repeatedly
+// deleting nodes with fewer than k arcs to other surviving nodes.
+inline std::vector<sprig::node_t> brute_force_cores(const sprig::Graph& g) {
+  const sprig::node_t n = g.num_nodes();
+  std::vector<sprig::node_t> core(static_cast<std::size_t>(n), 0);
+  for (sprig::node_t k = 1;; ++k) {
+    std::vector<char> alive(static_cast<std::size_t>(n), 1);
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      for (sprig::node_t v = 0; v < n; ++v) {
+        if (!alive[v]) continue;
+        sprig::node_t d = 0;
+        for (sprig::node_t w : g.neighbors(v)) d += (w != v && alive[w]);
+        if (d < k) alive[v] = 0, changed = true;
+      }
+    }
+    bool any = false;
+    for (sprig::node_t v = 0; v < n; ++v)
+      if (alive[v]) core[v] = k, any = true;
+    if (!any) return core;
+  }
+}
+
 }  // namespace netsci_test

@@ -43,30 +43,6 @@ Graph random_multigraph(int n, int m, std::uint64_t seed) {
   return build_csr(e, {.self_loops = SelfLoops::keep, .duplicates = Duplicates::keep});
 }
 
-// Textbook definition: core[v] = largest k such that v survives repeatedly
-// deleting nodes with fewer than k arcs to other surviving nodes.
-std::vector<node_t> brute_force_cores(const Graph& g) {
-  const node_t n = g.num_nodes();
-  std::vector<node_t> core(static_cast<std::size_t>(n), 0);
-  for (node_t k = 1;; ++k) {
-    std::vector<char> alive(static_cast<std::size_t>(n), 1);
-    bool changed = true;
-    while (changed) {
-      changed = false;
-      for (node_t v = 0; v < n; ++v) {
-        if (!alive[v]) continue;
-        node_t d = 0;
-        for (node_t w : g.neighbors(v)) d += (w != v && alive[w]);
-        if (d < k) alive[v] = 0, changed = true;
-      }
-    }
-    bool any = false;
-    for (node_t v = 0; v < n; ++v)
-      if (alive[v]) core[v] = k, any = true;
-    if (!any) return core;
-  }
-}
-
 // Every node has at most `degeneracy` arcs (self-loops aside) to nodes later in the order.
 void check_degeneracy_order(const Graph& g, const CoreDecomposition& cd) {
   const node_t n = g.num_nodes();
@@ -109,7 +85,7 @@ TEST_CASE("netsci kcore: level peeling equals brute force on random multigraphs 
     const int n = 20 + static_cast<int>(seed % 4) * 15;
     const Graph g = random_multigraph(n, n * (2 + static_cast<int>(seed % 5)), seed);
     REQUIRE(g.num_self_loops() > 0);
-    const auto want = brute_force_cores(g);
+    const auto want = netsci_test::brute_force_cores(g);
     const auto cd = core_decomposition(g);
     CHECK(cd.core == want);
     CHECK(core_numbers(g) == want);
@@ -146,7 +122,7 @@ TEST_CASE("netsci kcore: levels that skip, cliques, stars, isolated nodes, empty
   CHECK(cd.degeneracy == 5);
   CHECK(core_numbers(g) == want);
   check_degeneracy_order(g, cd);
-  CHECK(brute_force_cores(g) == want);
+  CHECK(netsci_test::brute_force_cores(g) == want);
 
   // A clique alone: the first level is n - 1.
   EdgeList k;
