@@ -321,6 +321,8 @@ Fit fit_sorted(const std::vector<double>& xs, const PowerLawOptions& opt) {
 struct ZetaSampler {
   double alpha, xmin;
   std::vector<double> S;  // S[i] = P(X ≥ xmin + i)
+  static constexpr std::size_t kGuide = 4096;
+  std::vector<std::size_t> guide;
   // The table holds S up to and including the first value below 1e-12, at most
   // 2^16 entries. Each entry is its own ζ evaluation (no recurrence, so no
   // drift), computed in parallel a block at a time: the same values as a
@@ -328,21 +330,37 @@ struct ZetaSampler {
   ZetaSampler(double a, double xm) : alpha(a), xmin(xm) {
     const double l0 = lnz(a, xm);
     constexpr std::size_t kMax = std::size_t{1} << 16, kBlock = 4096;
-    for (std::size_t b = 0; b < kMax; b += kBlock) {
+    bool done = false;
+    for (std::size_t b = 0; b < kMax && !done; b += kBlock) {
       S.resize(b + kBlock);
       parallel_for(b, b + kBlock, [&](std::size_t i) { S[i] = std::exp(lnz(a, xm + static_cast<double>(i)) - l0); }, 256);
       for (std::size_t i = b; i < b + kBlock; ++i)
         if (S[i] < 1e-12) {
           S.resize(i + 1);
-          return;
+          done = true;
+          break;
         }
+    }
+    // guide[j] = largest i with S[i] ≥ j / kGuide (S is non-increasing from 1):
+    // a draw u in [j, j+1) / kGuide lies between guide[j + 1] and guide[j], a
+    // step or two apart instead of a 16-step binary search over the table.
+    guide.resize(kGuide + 1);
+    std::size_t i = S.size() - 1;
+    for (std::size_t j = 0; j <= kGuide; ++j) {
+      const double t = static_cast<double>(j) / static_cast<double>(kGuide);
+      while (i > 0 && S[i] < t) --i;
+      guide[j] = i;
     }
   }
   double operator()(Philox& rng) const {
     const double u = 1.0 - rng.uniform();  // (0, 1]
     if (u >= S.back()) {
-      // largest i with S[i] ≥ u
-      std::size_t lo = 0, hi = S.size() - 1;
+      // largest i with S[i] ≥ u, searched between the guide's bounds (checked,
+      // so that rounding in u·kGuide cannot cut the answer off)
+      const auto j = std::min(kGuide, static_cast<std::size_t>(u * static_cast<double>(kGuide)));
+      std::size_t lo = guide[std::min(kGuide, j + 1)], hi = guide[j];
+      if (S[lo] < u) lo = 0;
+      if (hi + 1 < S.size() && S[hi + 1] >= u) hi = S.size() - 1;
       while (lo < hi) {
         const std::size_t mid = (lo + hi + 1) / 2;
         if (S[mid] >= u) lo = mid;
