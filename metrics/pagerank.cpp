@@ -40,17 +40,17 @@ namespace {
 
 constexpr std::size_t kGrain = 2048;
 
-// What both solvers read: the in-arcs, 1 / out-strength, the dangling flags,
-// the teleport p and the dangling jump q (both sum to 1).
+// What both solvers read: the in-arcs, 1 / out-strength (0 marks a dangling
+// node), the teleport p and the dangling jump q (both sum to 1).
 struct Problem {
   const Graph& in;  // in-arcs: the graph itself if undirected, else its transpose
   bool weighted;
   const std::vector<double>& p;
   const std::vector<double>& q;
   std::vector<double> inv;  // 1 / out-strength, 0 for dangling nodes
-  std::vector<char> dangling;
   const PageRankOptions& opt;
   std::size_t n() const { return inv.size(); }
+  bool dangling(std::size_t u) const { return inv[u] == 0; }
 };
 
 // Σ_{u→v} z_u (w_uv): four partial sums, so that the additions of a row do not
@@ -114,7 +114,7 @@ void scale_chunk(const Problem& pb, const std::vector<double>& x, std::vector<do
   double dm = 0, sm = 0;
   for (std::size_t u = lo; u < hi; ++u) {
     z[u] = x[u] * pb.inv[u];
-    if (pb.dangling[u]) dm += x[u];
+    if (pb.dangling(u)) dm += x[u];
     sm += x[u];
   }
   part_dangling[c] = dm;
@@ -145,7 +145,7 @@ void power_iteration(const Problem& pb, PageRankResult& r) {
           accumulate<Nm>(ch, xv - x[v]);
           nx[v] = xv;
           ny[v] = xv * pb.inv[v];
-          if (pb.dangling[v]) dm += xv;
+          if (pb.dangling(v)) dm += xv;
         }
         part_change[c] = ch;
         part_dangling[c] = dm;
@@ -200,7 +200,7 @@ bool chebyshev(const Problem& pb, PageRankResult& r) {
           const double next = first ? t : omega * (t - old[v]) + old[v];
           old[v] = next;
           nz[v] = next * pb.inv[v];
-          if (pb.dangling[v]) dm += next;
+          if (pb.dangling(v)) dm += next;
           sm += next;
         }
         part_change[c] = ch;
@@ -251,7 +251,7 @@ void anderson(const Problem& pb, PageRankResult& r) {
   constexpr std::size_t K = 2 * M + 3;  // per chunk: a_j (M), b_j (M), c, e, change
   std::vector<double> x(N, 1.0 / static_cast<double>(N)), z(N), f_prev(N), g_prev(N);
   std::vector<std::vector<double>> dF(M, std::vector<double>(N)), dG(M, std::vector<double>(N));
-  std::vector<double> part(C * K), part_dangling(C), part_sum(C);
+  std::vector<double> part(C * K), part_dangling(C), part_sum(C), change_part(C);
   auto finish_x = [&](std::size_t c, std::size_t lo, std::size_t hi) {
     scale_chunk(pb, x, z, c, lo, hi, part_dangling, part_sum);
   };
@@ -308,7 +308,6 @@ void anderson(const Problem& pb, PageRankResult& r) {
       });
     });
     double tot[K] = {};
-    std::vector<double> change_part(C);
     for (std::size_t c = 0; c < C; ++c) {
       for (std::size_t k = 0; k + 1 < K; ++k) tot[k] += part[c * K + k];
       change_part[c] = part[c * K + K - 1];
@@ -424,21 +423,19 @@ PageRankResult pagerank(const Graph& g, const PageRankOptions& opt) {
 
   Graph transposed;
   if (g.directed()) transposed = transpose(g);
-  Problem pb{g.directed() ? transposed : g, weighted, p, uniform_q ? q_uniform : p, std::vector<double>(N),
-             std::vector<char>(N), opt};
+  Problem pb{g.directed() ? transposed : g, weighted, p, uniform_q ? q_uniform : p, std::vector<double>(N), opt};
   parallel_for(node_t{0}, n, [&](node_t u) {
     double s = 0;
     if (weighted)
       for (float w : g.weights(u)) s += w;
     else
       s = static_cast<double>(g.degree(u));
-    pb.dangling[u] = s <= 0;
     pb.inv[u] = s > 0 ? 1.0 / s : 0.0;
   });
 
   // Chebyshev needs a real spectrum (undirected) and the dangling mass to go
   // where the teleport goes, so that the solve is one linear system.
-  const bool any_dangling = std::find(pb.dangling.begin(), pb.dangling.end(), char{1}) != pb.dangling.end();
+  const bool any_dangling = std::find(pb.inv.begin(), pb.inv.end(), 0.0) != pb.inv.end();
   if (opt.accelerate && !g.directed() && (!uniform_q || !any_dangling) && chebyshev(pb, r)) return r;
   if (opt.accelerate) anderson(pb, r);
   else power_iteration(pb, r);
